@@ -1,0 +1,28 @@
+# One-line wrappers; the logic lives in Python (scanner/, scripts/, bench/).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: install test check lint demo rescan bench fuzz clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[dev]' && touch $@
+
+lint: install
+	$(VENV)/bin/ruff check scanner tests scripts && $(VENV)/bin/ruff format --check scanner tests scripts && $(VENV)/bin/mypy scanner
+
+check: lint
+
+test: lint
+	$(VENV)/bin/pytest
+
+demo: install
+	$(PY) scripts/demo.py
+
+rescan: install
+	$(VENV)/bin/scanner scan --sources manifests/sources.yaml --output output
+
+clean:
+	rm -rf $(VENV) .scanner build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis examples/output
