@@ -336,3 +336,59 @@ def asset_from_json(data: JsonObject) -> Asset:
         details=_obj_of(data, "details"),
         symlink_target=_str_of(data, "symlink_target"),
     )
+
+
+# --- graph and classification ------------------------------------------------------------------
+
+
+class EdgeType(StrEnum):
+    LINKS_TO = "links-to"
+    MENTIONS = "mentions"
+    USES_SKILL = "uses-skill"
+    CONTAINS = "contains"
+    IMPORTS = "imports"
+    DERIVED_FROM = "derived-from"
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """A typed edge between two assets, or from an asset to the unresolved target of a broken
+    reference (`resolved` False, `target` is then `<repo>::<path>` or the raw text)."""
+
+    source: str  # asset id
+    target: str  # asset id, or what the reference pointed at when unresolved
+    type: EdgeType
+    resolved: bool
+    raw: str = ""  # the reference as written
+    line: int = 0  # where it was written in the source asset
+
+    def sort_key(self) -> tuple[str, str, str, int, str]:
+        return (self.source, self.type.value, self.target, self.line, self.raw)
+
+    def to_json(self) -> JsonObject:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "type": self.type.value,
+            "resolved": self.resolved,
+            "raw": self.raw,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DomainAssignment:
+    """An asset placed in one domain of one practice, with the score and the rules that fired."""
+
+    practice: str
+    domain: str
+    score: float
+    reasons: tuple[str, ...]  # one line per rule that fired, e.g. "keyword 'cqrs' in title (+3)"
+
+    def to_json(self) -> JsonObject:
+        return {
+            "practice": self.practice,
+            "domain": self.domain,
+            "score": round(self.score, 3),
+            "reasons": list(self.reasons),
+        }

@@ -1,0 +1,69 @@
+"""`scanner show ID`: one asset of the committed catalog, for a person or (--json) a program."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from scanner.catalog import load_catalog_json
+from scanner.commands.options import CommonOptions
+from scanner.errors import ScannerError
+from scanner.models import JsonObject, JsonValue
+from scanner.render import dump_json
+
+
+def run(opts: CommonOptions, asset_id: str) -> int:
+    path = opts.output / "catalog" / "catalog.json"
+    data = load_catalog_json(path)
+    assets = data.get("assets")
+    found: JsonObject | None = None
+    for raw in assets if isinstance(assets, list) else []:
+        if isinstance(raw, dict) and raw.get("id") == asset_id:
+            found = raw
+    if found is None:
+        raise ScannerError(f"{asset_id}: no such asset in {path} (ids look like <repo>::<path>)")
+    issues = data.get("issues")
+    repo, _, rel = asset_id.partition("::")
+    related = [
+        i
+        for i in (issues if isinstance(issues, list) else [])
+        if isinstance(i, dict) and i.get("repo") == repo and i.get("path") == rel
+    ]
+    if opts.json:
+        sys.stdout.write(dump_json({"asset": found, "issues": list[JsonValue](related)}))
+        return 0
+    out = Console()
+    out.print(f"[bold]{asset_id}[/bold]")
+    for key in ("kind", "name", "title", "description", "status", "found_by", "blob_sha", "size"):
+        out.print(f"  {key}: {found.get(key)}", highlight=False, markup=False)
+    out.print("  frontmatter:", highlight=False)
+    out.print(dump_json(found.get("frontmatter")), highlight=False, markup=False)
+    headings = found.get("headings")
+    if isinstance(headings, list) and headings:
+        out.print("  headings:")
+        for heading in headings:
+            out.print(f"    - {heading}", highlight=False, markup=False)
+    refs = found.get("references")
+    if isinstance(refs, list) and refs:
+        out.print("  references:")
+        for ref in refs:
+            if isinstance(ref, dict):
+                out.print(
+                    f"    - {ref.get('kind')} {ref.get('target')} (line {ref.get('line')})",
+                    highlight=False,
+                    markup=False,
+                )
+    details = found.get("details")
+    if details:
+        out.print("  details:")
+        out.print(dump_json(details), highlight=False, markup=False)
+    out.print(f"  issues: {len(related)}")
+    for issue in related:
+        out.print(
+            f"    - {issue.get('severity')} {issue.get('code')} line {issue.get('line')}: "
+            f"{issue.get('message')}",
+            highlight=False,
+            markup=False,
+        )
+    return 0

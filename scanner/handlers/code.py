@@ -1,0 +1,400 @@
+"""Source code the practices cite: MCP servers, code that talks to Claude, and backend service
+entry points, recognised by tree-sitter over imports and calls (never by running anything).
+
+One handler, three kinds, decided in this order: an MCP server, else a Claude adapter, else a
+backend entry point (`code`). A source file with none of these signals is not an asset.
+`package.json` files are read as JSON: their dependencies name the stack."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scanner import treesitter
+from scanner.handlers.base import FileInput, Handler, HandlerResult
+from scanner.models import (
+    Asset,
+    AssetKind,
+    CodeFacts,
+    JsonValue,
+    RawReference,
+    RefKind,
+    ScanIssue,
+    Severity,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """An import prefix (module as written, matched on `/`, `.` or `::` boundaries)."""
+
+    prefix: str
+    label: str
+
+
+def _signals(*pairs: tuple[str, str]) -> tuple[Signal, ...]:
+    return tuple(Signal(p, label) for p, label in pairs)
+
+
+MCP_SERVER_IMPORTS = _signals(
+    ("mcp.server", "MCP Python SDK (server)"),
+    ("fastmcp", "FastMCP"),
+    ("@modelcontextprotocol/sdk/server", "MCP TypeScript SDK (server)"),
+    ("rmcp", "rmcp (Rust MCP SDK)"),
+    ("github.com/mark3labs/mcp-go/server", "mcp-go"),
+    ("github.com/modelcontextprotocol/go-sdk/mcp", "MCP Go SDK"),
+)
+# An SDK root import plus one of these calls is also a server.
+MCP_SDK_ROOTS = ("mcp", "@modelcontextprotocol/sdk", "github.com/mark3labs/mcp-go")
+MCP_SERVER_CALLS = frozenset(
+    {"FastMCP", "McpServer", "Server", "NewMCPServer", "server.NewMCPServer"}
+)
+# The Claude Agent SDK hosts MCP servers in-process: a call to its factory makes a server.
+AGENT_SDK_ROOTS = ("claude_agent_sdk", "@anthropic-ai/claude-agent-sdk")
+AGENT_SDK_SERVER_CALLS = frozenset({"create_sdk_mcp_server", "createSdkMcpServer"})
+
+CLAUDE_IMPORTS = _signals(
+    ("anthropic", "Anthropic Python SDK"),
+    ("claude_agent_sdk", "Claude Agent SDK (Python)"),
+    ("claude_code_sdk", "Claude Code SDK (Python)"),
+    ("@anthropic-ai/sdk", "Anthropic TypeScript SDK"),
+    ("@anthropic-ai/claude-agent-sdk", "Claude Agent SDK (TypeScript)"),
+    ("@anthropic-ai/claude-code", "Claude Code SDK (TypeScript)"),
+    ("github.com/anthropics/anthropic-sdk-go", "Anthropic Go SDK"),
+)
+# Claude Code's `--output-format stream-json` is a wire format, not a library: code that parses
+# it names it, in a string or a doc comment.
+CLAUDE_STREAM_MARKER = "stream-json"
+
+FRAMEWORK_IMPORTS = _signals(
+    # Python
+    ("fastapi", "FastAPI"),
+    ("django", "Django"),
+    ("flask", "Flask"),
+    ("starlette", "Starlette"),
+    ("sqlalchemy", "SQLAlchemy"),
+    ("psycopg", "psycopg"),
+    ("psycopg2", "psycopg"),
+    ("asyncpg", "asyncpg"),
+    ("redis", "Redis"),
+    ("aiokafka", "Kafka"),
+    ("kafka", "Kafka"),
+    ("confluent_kafka", "Kafka"),
+    ("pika", "RabbitMQ"),
+    ("aio_pika", "RabbitMQ"),
+    ("celery", "Celery"),
+    ("jwt", "JWT"),
+    ("jose", "JWT"),
+    ("passlib", "passlib"),
+    ("bcrypt", "bcrypt"),
+    ("argon2", "Argon2"),
+    ("grpc", "gRPC"),
+    ("strawberry", "GraphQL"),
+    ("graphene", "GraphQL"),
+    ("ariadne", "GraphQL"),
+    ("uvicorn", "Uvicorn"),
+    # JavaScript / TypeScript
+    ("express", "Express"),
+    ("fastify", "Fastify"),
+    ("@fastify", "Fastify"),
+    ("@trpc/server", "tRPC"),
+    ("@nestjs/core", "NestJS"),
+    ("@nestjs/common", "NestJS"),
+    ("koa", "Koa"),
+    ("hono", "Hono"),
+    ("graphql", "GraphQL"),
+    ("@apollo/server", "GraphQL"),
+    ("apollo-server", "GraphQL"),
+    ("@grpc/grpc-js", "gRPC"),
+    ("@prisma/client", "Prisma"),
+    ("prisma", "Prisma"),
+    ("pg", "PostgreSQL"),
+    ("mongoose", "MongoDB"),
+    ("mongodb", "MongoDB"),
+    ("ioredis", "Redis"),
+    ("kafkajs", "Kafka"),
+    ("amqplib", "RabbitMQ"),
+    ("bullmq", "BullMQ"),
+    ("jsonwebtoken", "JWT"),
+    ("bcryptjs", "bcrypt"),
+    ("better-sqlite3", "SQLite"),
+    ("drizzle-orm", "Drizzle"),
+    ("socket.io", "Socket.IO"),
+    ("ws", "WebSocket"),
+    # Rust
+    ("axum", "Axum"),
+    ("actix_web", "Actix Web"),
+    ("tonic", "gRPC"),
+    ("warp", "warp"),
+    ("rocket", "Rocket"),
+    ("sqlx", "SQLx"),
+    ("diesel", "Diesel"),
+    ("rdkafka", "Kafka"),
+    ("lapin", "RabbitMQ"),
+    ("jsonwebtoken", "JWT"),
+    # Go
+    ("github.com/gin-gonic/gin", "Gin"),
+    ("github.com/labstack/echo", "Echo"),
+    ("github.com/go-chi/chi", "Chi"),
+    ("github.com/gorilla/mux", "Gorilla"),
+    ("google.golang.org/grpc", "gRPC"),
+    ("gorm.io/gorm", "GORM"),
+    ("github.com/jackc/pgx", "PostgreSQL"),
+    ("github.com/lib/pq", "PostgreSQL"),
+    ("github.com/redis/go-redis", "Redis"),
+    ("github.com/go-redis/redis", "Redis"),
+    ("github.com/segmentio/kafka-go", "Kafka"),
+    ("github.com/IBM/sarama", "Kafka"),
+    ("github.com/rabbitmq/amqp091-go", "RabbitMQ"),
+    ("github.com/golang-jwt/jwt", "JWT"),
+)
+# Frameworks that serve requests: with an entry call, the file is a service entry point.
+SERVER_FRAMEWORKS = frozenset(
+    {
+        "FastAPI",
+        "Django",
+        "Flask",
+        "Starlette",
+        "Express",
+        "Fastify",
+        "tRPC",
+        "NestJS",
+        "Koa",
+        "Hono",
+        "GraphQL",
+        "gRPC",
+        "Axum",
+        "Actix Web",
+        "warp",
+        "Rocket",
+        "Gin",
+        "Echo",
+        "Chi",
+        "Gorilla",
+    }
+)
+ENTRY_CALLS = frozenset(
+    {
+        "FastAPI",
+        "APIRouter",
+        "Flask",
+        "Starlette",
+        "express",
+        "express.Router",
+        "fastify",
+        "Fastify",
+        "initTRPC.create",
+        "router",
+        "createHTTPServer",
+        "NestFactory.create",
+        "Koa",
+        "Hono",
+        "ApolloServer",
+        "graphqlHTTP",
+        "grpc.server",
+        "grpc.NewServer",
+        "gin.Default",
+        "gin.New",
+        "echo.New",
+        "chi.NewRouter",
+        "mux.NewRouter",
+        "Router::new",
+        "HttpServer::new",
+        "axum::serve",
+        "Server::builder",
+        "uvicorn.run",
+        "app.listen",
+        "server.listen",
+        "path",
+        "urlpatterns",
+    }
+)
+PACKAGE_SERVER_DEPS = frozenset(
+    {"Express", "Fastify", "tRPC", "NestJS", "Koa", "Hono", "GraphQL", "gRPC"}
+)
+
+
+def _matches(module: str, prefix: str) -> bool:
+    if module == prefix:
+        return True
+    return any(module.startswith(prefix + sep) for sep in ("/", ".", "::"))
+
+
+def _labels(modules: Iterable[str], table: tuple[Signal, ...]) -> list[str]:
+    found: list[str] = []
+    for module in modules:
+        for signal in table:
+            if _matches(module, signal.prefix) and signal.label not in found:
+                found.append(signal.label)
+    return found
+
+
+def _modules(facts: CodeFacts) -> list[str]:
+    return [imp.module.removeprefix("node:") for imp in facts.imports]
+
+
+def classify_code(
+    facts: CodeFacts, text: str, path: str
+) -> tuple[AssetKind | None, dict[str, JsonValue]]:
+    """Decide what a source file is from its imports and calls."""
+    modules = _modules(facts)
+    calls = {call.name for call in facts.calls}
+    frameworks = sorted(set(_labels(modules, FRAMEWORK_IMPORTS)))
+    mcp = _labels(modules, MCP_SERVER_IMPORTS)
+    sdk_root = any(_matches(m, root) for m in modules for root in MCP_SDK_ROOTS)
+    if not mcp and sdk_root and calls & MCP_SERVER_CALLS:
+        mcp = ["MCP SDK"]
+    agent_sdk = any(_matches(m, root) for m in modules for root in AGENT_SDK_ROOTS)
+    if not mcp and agent_sdk and calls & AGENT_SDK_SERVER_CALLS:
+        mcp = ["Claude Agent SDK (in-process MCP server)"]
+    claude = _labels(modules, CLAUDE_IMPORTS)
+    # The marker alone also appears in docs and module lists; a parser names Claude in its path.
+    if CLAUDE_STREAM_MARKER in text and "claude" in path.lower():
+        claude.append("Claude Code stream-json")
+    entry = sorted(calls & ENTRY_CALLS)
+    details: dict[str, JsonValue] = {
+        "frameworks": list(frameworks),
+        "mcp_sdks": list(mcp),
+        "claude_sdks": list(claude),
+        "entry_calls": list(entry),
+    }
+    if mcp:
+        return AssetKind.MCP_SERVER, details
+    if claude:
+        return AssetKind.CLAUDE_ADAPTER, details
+    if entry and SERVER_FRAMEWORKS.intersection(frameworks):
+        return AssetKind.CODE, details
+    return None, details
+
+
+def _describe(kind: AssetKind, language: str, details: dict[str, JsonValue]) -> str:
+    def joined(key: str) -> str:
+        value = details.get(key)
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else ""
+
+    if kind is AssetKind.MCP_SERVER:
+        return f"MCP server in {language} ({joined('mcp_sdks')})"
+    if kind is AssetKind.CLAUDE_ADAPTER:
+        return f"Claude integration in {language} ({joined('claude_sdks')})"
+    return f"Backend service in {language} using {joined('frameworks')}"
+
+
+def parse_source(fi: FileInput) -> HandlerResult | None:
+    language = treesitter.language_for_path(fi.path)
+    if language is None:
+        return None
+    facts = treesitter.parse_code(fi.text.encode("utf-8"), language)
+    kind, details = classify_code(facts, fi.text, fi.path)
+    if kind is None:
+        return None
+    issues: tuple[ScanIssue, ...] = ()
+    if facts.has_errors:
+        issues = (fi.issue(Severity.INFO, "code-parse-errors", f"{language} parse had errors"),)
+    details["language"] = language
+    refs = tuple(RawReference(RefKind.IMPORT, imp.module, imp.line) for imp in facts.imports)
+    asset = Asset(
+        repo=fi.repo,
+        path=fi.path,
+        kind=kind,
+        found_by=HANDLER_ID,
+        blob_sha=fi.blob_sha,
+        size=fi.size,
+        language=language,
+        name=posixpath.basename(fi.path),
+        title="",
+        description=_describe(kind, language, details),
+        references=refs,
+        details=details,
+        symlink_target=fi.symlink_target,
+    )
+    return HandlerResult(asset, issues)
+
+
+def parse_package_json(fi: FileInput) -> HandlerResult | None:
+    parsed = fi.json
+    if not parsed.ok or not isinstance(parsed.data, dict):
+        return None
+    data = parsed.data
+    deps: list[str] = []
+    for key in ("dependencies", "devDependencies", "peerDependencies"):
+        section = data.get(key)
+        if isinstance(section, dict):
+            deps += sorted(section)
+    frameworks = sorted(set(_labels(deps, FRAMEWORK_IMPORTS)))
+    mcp = _labels(deps, MCP_SERVER_IMPORTS) or (
+        ["MCP TypeScript SDK"] if "@modelcontextprotocol/sdk" in deps else []
+    )
+    claude = _labels(deps, CLAUDE_IMPORTS)
+    if not (PACKAGE_SERVER_DEPS.intersection(frameworks) or mcp or claude):
+        return None
+    name = data.get("name")
+    description = data.get("description")
+    details: dict[str, JsonValue] = {
+        "frameworks": list(frameworks),
+        "mcp_sdks": list(mcp),
+        "claude_sdks": list(claude),
+        "dependencies": list(deps),
+        "language": "json",
+    }
+    stack = ", ".join(frameworks + mcp + claude)
+    asset = Asset(
+        repo=fi.repo,
+        path=fi.path,
+        kind=AssetKind.CODE,
+        found_by=HANDLER_ID,
+        blob_sha=fi.blob_sha,
+        size=fi.size,
+        language="json",
+        name=name if isinstance(name, str) else posixpath.basename(fi.dir),
+        title="",
+        description=description if isinstance(description, str) else f"Node package: {stack}",
+        details=details,
+        symlink_target=fi.symlink_target,
+    )
+    return HandlerResult(asset, ())
+
+
+def parse(fi: FileInput) -> HandlerResult | None:
+    if fi.filename == "package.json":
+        return parse_package_json(fi)
+    return parse_source(fi)
+
+
+HANDLER_ID = "code"
+HANDLER = Handler(
+    id=HANDLER_ID,
+    kind=AssetKind.CODE,
+    patterns=(
+        "**/*.py",
+        "**/*.js",
+        "**/*.mjs",
+        "**/*.cjs",
+        "**/*.jsx",
+        "**/*.ts",
+        "**/*.mts",
+        "**/*.tsx",
+        "**/*.rs",
+        "**/*.go",
+        "**/package.json",
+    ),
+    description="MCP servers, Claude adapters and backend entry points in Python, JS/TS, Rust, Go",
+    parse=parse,
+    exclude=(
+        "**/node_modules/**",
+        "**/vendor/**",
+        "**/dist/**",
+        "**/build/**",
+        "**/*.min.js",
+        "**/*.d.ts",
+        # Tests exercise servers and clients; they are not what a plugin cites.
+        "**/tests/**",
+        "**/test/**",
+        "**/__tests__/**",
+        "**/test_*.py",
+        "**/*_test.py",
+        "**/*_test.go",
+        "**/*.test.*",
+        "**/*.spec.*",
+    ),
+)

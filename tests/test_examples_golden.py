@@ -1,0 +1,95 @@
+"""The examples scanned end to end through the CLI, held by golden files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from scanner.cli import main
+from tests.golden_files import check_golden
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _demo_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("proagent_demo_golden", ROOT / "scripts/demo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("demo")
+    built = _demo_module().build(workdir)
+    return Path(built.gitconfig)
+
+
+def test_examples_catalog_matches_golden_and_is_stable(
+    demo_build: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(demo_build))
+    monkeypatch.chdir(ROOT)
+    args = [
+        "scan",
+        "--sources",
+        "examples/sources.yaml",
+        "--output",
+        str(tmp_path / "out"),
+        "--workdir",
+        str(tmp_path / "work"),
+        "--json",
+    ]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["changed_files"] == ["catalog/catalog.json", "catalog/sources.json"]
+    check_golden(tmp_path / "out", ["catalog/catalog.json", "catalog/sources.json"], "examples")
+    # A second scan of the same commits changes no byte.
+    before = (tmp_path / "out/catalog/catalog.json").read_bytes()
+    assert main(args) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["changed_files"] == []
+    assert (tmp_path / "out/catalog/catalog.json").read_bytes() == before
+    # And `discover` on the same checkouts, offline, gives the same catalog.
+    offline = ["discover", *args[1:]]
+    assert main(offline) == 0
+    assert json.loads(capsys.readouterr().out)["changed_files"] == []
+
+
+def test_show_prints_one_asset(
+    demo_build: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(demo_build))
+    monkeypatch.chdir(ROOT)
+    common = [
+        "--sources",
+        "examples/sources.yaml",
+        "--output",
+        str(tmp_path / "out"),
+        "--workdir",
+        str(tmp_path / "work"),
+    ]
+    assert main(["scan", *common]) == 0
+    capsys.readouterr()
+    asset_id = "acme-agents::plugins/data-toolkit/skills/cache-strategies/SKILL.md"
+    assert main(["show", asset_id, *common, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["asset"]["kind"] == "skill"
+    assert [i["code"] for i in shown["issues"]] == ["skill-name-invalid"]
+    assert main(["show", asset_id, *common]) == 0
+    text = capsys.readouterr().out
+    assert "skill-name-invalid" in text and "Cache Strategies" in text
+    assert main(["show", "acme-agents::nope.md", *common]) == 4
