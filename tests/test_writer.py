@@ -1,0 +1,77 @@
+"""Atomic writes, folder swaps, check-mode comparison and recovery from a killed run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import OutputError
+from scanner.writer import (
+    compare_tree,
+    dump_json,
+    read_tree,
+    recover_interrupted,
+    replace_tree,
+    write_atomic,
+)
+
+
+def test_dump_json_is_deterministic() -> None:
+    assert dump_json({"b": 1, "a": ["é"]}) == '{\n  "a": [\n    "é"\n  ],\n  "b": 1\n}\n'
+
+
+def test_write_atomic_reports_changes_only(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.txt"
+    assert write_atomic(target, "one\n") is True
+    mtime = target.stat().st_mtime_ns
+    assert write_atomic(target, "one\n") is False
+    assert target.stat().st_mtime_ns == mtime
+    assert write_atomic(target, "two\n") is True
+    assert target.read_text() == "two\n"
+    assert [p.name for p in target.parent.iterdir()] == ["b.txt"]
+
+
+def test_replace_tree_swaps_whole_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "plugins" / "p"
+    first = replace_tree(folder, {"a.md": "A\n", "sub/b.md": "B\n"})
+    assert first.added == ("a.md", "sub/b.md")
+    second = replace_tree(folder, {"a.md": "A2\n", "c.md": "C\n"})
+    assert (second.added, second.removed, second.modified) == (("c.md",), ("sub/b.md",), ("a.md",))
+    assert read_tree(folder) == {"a.md": "A2\n", "c.md": "C\n"}
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["p"]
+    assert not compare_tree(folder, {"a.md": "A2\n", "c.md": "C\n"}).changed
+
+
+def test_recovery_after_a_kill_between_the_renames(tmp_path: Path) -> None:
+    parent = tmp_path / "plugins"
+    (parent / ".old-proagent-backend-abc123").mkdir(parents=True)
+    (parent / ".old-proagent-backend-abc123" / "x.md").write_text("old\n")
+    (parent / ".tmp-proagent-backend-def456").mkdir()
+    (parent / ".tmp-proagent-backend-def456" / "x.md").write_text("half\n")
+    recover_interrupted(parent)
+    assert sorted(p.name for p in parent.iterdir()) == ["proagent-backend"]
+    assert (parent / "proagent-backend" / "x.md").read_text() == "old\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "f.txt").write_text("old\n")
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="previous output left in place"):
+            write_atomic(locked / "f.txt", "new\n")
+        assert (locked / "f.txt").read_text() == "old\n"
+    finally:
+        locked.chmod(0o700)
+
+
+def test_blocked_output_path_is_a_clear_error_even_as_root(tmp_path: Path) -> None:
+    blocker = tmp_path / "catalog"
+    blocker.write_text("a file where a folder belongs\n")
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(blocker / "catalog.json", "{}\n")
+    assert blocker.read_text() == "a file where a folder belongs\n"
