@@ -44,6 +44,9 @@ def parse(fi: FileInput) -> HandlerResult:
                     "remote": None if isinstance(source, str) else source,
                     "version": version if isinstance(version, str) else None,
                     "path": join_root(base, local) if local else None,
+                    "strict": entry.get("strict")
+                    if isinstance(entry.get("strict"), bool)
+                    else None,
                 }
             )
             if local:
