@@ -31,15 +31,13 @@ from typing import TypeVar
 from urllib.parse import quote
 
 from scanner import gitops
+from scanner.catalog import ANNOTATION_FIELDS
 from scanner.models import Asset, JsonObject, JsonValue, SyncResult
 from scanner.writer import dump_json
 
 REPORT_SCHEMA_VERSION = 1
 DIFF_JSON = "reports/scan-diff.json"
 DIFF_MARKDOWN = "reports/scan-diff.md"
-
-#: Fields people add to catalog entries by hand; a rescan carries them over verbatim.
-ANNOTATION_FIELDS = ("featured_note", "labels", "notes")
 
 #: GitHub refuses pull-request bodies and comments over 65,536 characters; leave room for the
 #: sticky-comment action's marker.

@@ -10,7 +10,7 @@ from scanner.catalog import load_catalog_json
 from scanner.commands.options import CommonOptions
 from scanner.errors import ScannerError
 from scanner.models import JsonObject, JsonValue
-from scanner.render import dump_json
+from scanner.writer import dump_json
 
 
 def run(opts: CommonOptions, asset_id: str) -> int:

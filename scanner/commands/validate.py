@@ -11,8 +11,8 @@ from rich.console import Console
 from scanner.commands.options import CommonOptions
 from scanner.errors import ExitCode
 from scanner.models import Severity
-from scanner.writer import dump_json
 from scanner.validate import ValidationFinding, ValidationReport, validate_path
+from scanner.writer import dump_json
 
 _STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 
