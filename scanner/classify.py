@@ -1,0 +1,621 @@
+"""The classify stage: which practice domains each asset belongs to, and why.
+
+Rules come from the practice files (scanner.practices):
+- keywords and phrases, matched on word boundaries (plurals included) in an asset's name,
+  title, description, tags, headings and path. Within a field the leftmost, longest term claims
+  its words, so "GraphQL schema design" is not also "schema design". A term scores its weight
+  times the summed weights of the fields it appears in, capped: a subject named in the name and
+  the description outweighs one named in a single heading;
+- globs over `<repo>/<path>`, and code signals from discovery (frameworks, MCP and Claude SDKs,
+  the asset's kind and language). Negative weights count against a domain.
+
+An asset's own score in a domain is the sum of the rules that fire; only rules that fire
+outside the supporting fields (headings) can establish a domain. Graph context comes second:
+the strongest neighbour of a content kind that is itself in the domain by its own content adds
+a capped fraction of its score, computed in two passes so that context never feeds on context.
+An asset is in a domain when the domain is established, its own score is positive, and own
+score plus context reaches the domain's threshold.
+
+Featured pins are not read here: a pin never changes the classifier's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pathspec
+
+from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue
+from scanner.practices import ANY_VALUE, TOKEN_RE, Practice, term_tokens
+
+TAG_KEYS = ("tags", "keywords", "category")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-case words: runs of letters and digits. `cached_property` is `cached`, `property`;
+    `interest` never contains the word `rest`."""
+    return tuple(TOKEN_RE.findall(text.lower()))
+
+
+def _points(value: float) -> float:
+    return round(value, 2)
+
+
+def format_points(value: float) -> str:
+    return f"{_points(value):+g}"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """One rule's verdict on one asset in one domain."""
+
+    practice: str
+    domain: str
+    rule: str  # what the rule is: 'keyword "cqrs"', 'path "agents/**"', 'signal frameworks', ...
+    fired: bool
+    points: float  # 0 when not fired
+    detail: str = ""  # where it matched, or why not
+    # Positive evidence outside the supporting fields (headings): only such evidence can put
+    # an asset in a domain; headings alone merely support it.
+    establishes: bool = False
+
+    @property
+    def reason(self) -> str:
+        """The line a DomainAssignment carries, e.g. `keyword "cqrs" in name, path (+3)`."""
+        where = f" {self.detail}" if self.detail else ""
+        return f"{self.rule}{where} ({format_points(self.points)})"
+
+    def to_json(self) -> JsonObject:
+        return {
+            "practice": self.practice,
+            "domain": self.domain,
+            "rule": self.rule,
+            "fired": self.fired,
+            "points": _points(self.points),
+            "detail": self.detail,
+            "establishes": self.establishes,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DomainVerdict:
+    """The sum of an asset's rule outcomes in one domain."""
+
+    practice: str
+    domain: str
+    own: float
+    context: float
+    threshold: float
+    excluded: bool
+    established: bool  # some rule fired outside the supporting fields
+
+    @property
+    def score(self) -> float:
+        return _points(self.own + self.context)
+
+    @property
+    def assigned(self) -> bool:
+        return (
+            not self.excluded and self.established and self.own > 0 and self.score >= self.threshold
+        )
+
+    def to_json(self) -> JsonObject:
+        return {
+            "practice": self.practice,
+            "domain": self.domain,
+            "own": _points(self.own),
+            "context": _points(self.context),
+            "score": self.score,
+            "threshold": self.threshold,
+            "excluded": self.excluded,
+            "established": self.established,
+            "assigned": self.assigned,
+        }
+
+
+# --- what rules read from an asset ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AssetText:
+    """An asset as the rules see it: word sequences per text field, signal values per field."""
+
+    fields: Mapping[str, tuple[tuple[str, ...], ...]]
+    signals: Mapping[str, tuple[str, ...]]
+    location: str  # <repo>/<path>, what path rules match
+    # Per field, where each word occurs: word -> ((sequence index, position), ...). Terms are
+    # looked up by their first word instead of scanning every sequence.
+    positions: Mapping[str, Mapping[str, tuple[tuple[int, int], ...]]]
+
+
+def _positions(sequences: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for seq_index, seq in enumerate(sequences):
+        for position, word in enumerate(seq):
+            found.setdefault(word, []).append((seq_index, position))
+    return {word: tuple(places) for word, places in found.items()}
+
+
+def _strings(value: JsonValue) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def asset_text(asset: Asset) -> AssetText:
+    tags = [t for key in TAG_KEYS for t in _strings(asset.frontmatter.get(key))]
+    fields = {
+        "name": (tokens(asset.name),),
+        "title": (tokens(asset.title),),
+        "description": (tokens(asset.description),),
+        "tags": tuple(tokens(t) for t in tags),
+        "headings": tuple(tokens(h) for h in asset.headings),
+        "path": (tokens(asset.path),),
+    }
+    signals = {
+        key: tuple(_strings(asset.details.get(key)))
+        for key in ("frameworks", "mcp_sdks", "claude_sdks")
+    }
+    signals["kind"] = (asset.kind.value,)
+    signals["language"] = (asset.language,) if asset.language else ()
+    positions = {field: _positions(sequences) for field, sequences in fields.items()}
+    return AssetText(fields, signals, f"{asset.repo}/{asset.path}", positions)
+
+
+# --- rules, compiled once per run -------------------------------------------------------------
+
+
+def _same_word(word: str, wanted: str, prefix: bool) -> bool:
+    """`wanted` itself, its plural (`api` -> `apis`, `cache` -> `caches`), or with `prefix`
+    any word it starts."""
+    if prefix:
+        return word.startswith(wanted)
+    return word == wanted or word in (wanted + "s", wanted + "es")
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyword:
+    term: str
+    words: tuple[str, ...]
+    prefix: bool  # the last word is a prefix (`term*`)
+    weight: float
+    fields: tuple[str, ...]
+
+    def occurrences(
+        self,
+        sequences: tuple[tuple[str, ...], ...],
+        positions: Mapping[str, tuple[tuple[int, int], ...]],
+    ) -> list[tuple[int, range]]:
+        """Where the term occurs in a field: (sequence index, word span). The last word may be
+        plural, or with `*` any word it starts."""
+        first = self.words[0]
+        n = len(self.words)
+        if n == 1:
+            if self.prefix:
+                words = [w for w in positions if w.startswith(first)]
+            else:
+                words = [w for w in (first, first + "s", first + "es") if w in positions]
+            return [(s, range(p, p + 1)) for w in words for s, p in positions[w]]
+        found = []
+        for seq_index, start in positions.get(first, ()):
+            seq = sequences[seq_index]
+            if (
+                start + n <= len(seq)
+                and seq[start + 1 : start + n - 1] == self.words[1:-1]
+                and _same_word(seq[start + n - 1], self.words[-1], self.prefix)
+            ):
+                found.append((seq_index, range(start, start + n)))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    pattern: str
+    spec: pathspec.GitIgnoreSpec
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Signal:
+    field: str
+    values: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Domain:
+    practice: str
+    id: str
+    threshold: float
+    keywords: tuple[_Keyword, ...]
+    paths: tuple[_Path, ...]
+    signals: tuple[_Signal, ...]
+    # Which keywords can start at a given word (plural forms included), and the one-word
+    # prefix terms that could start anywhere: a field is searched only for terms it can hold.
+    by_first_word: Mapping[str, tuple[int, ...]]
+    prefix_only: tuple[int, ...]
+
+
+def _keyword_index(
+    keywords: Sequence[_Keyword],
+) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    starts: dict[str, list[int]] = {}
+    prefix_only = []
+    for index, keyword in enumerate(keywords):
+        first = keyword.words[0]
+        if len(keyword.words) > 1:
+            keys = [first]
+        elif keyword.prefix:
+            prefix_only.append(index)
+            continue
+        else:
+            keys = [first, first + "s", first + "es"]
+        for key in keys:
+            starts.setdefault(key, []).append(index)
+    return {k: tuple(v) for k, v in starts.items()}, tuple(prefix_only)
+
+
+@dataclass(frozen=True, slots=True)
+class _Practice:
+    id: str
+    field_weights: Mapping[str, float]
+    field_cap: float
+    supporting_fields: frozenset[str]
+    excludes: tuple[_Path, ...]
+    context_weight: float
+    context_max: float
+    context_kinds: frozenset[str]
+    domains: tuple[_Domain, ...]
+
+
+def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
+
+
+def _compile(practices: Sequence[Practice]) -> tuple[_Practice, ...]:
+    compiled = []
+    for practice in sorted(practices, key=lambda p: p.id):
+        domains = []
+        for domain in practice.domains:
+            rules = domain.rules
+            keywords = tuple(
+                _Keyword(
+                    term=term,
+                    words=term_tokens(term),
+                    prefix=term.endswith("*"),
+                    weight=rule.weight,
+                    fields=tuple(rule.fields),
+                )
+                for rule in rules.keywords
+                for term in rule.terms
+            )
+            paths = tuple(_Path(r.pattern, _spec(r.pattern), r.weight) for r in rules.paths)
+            signals = tuple(
+                _Signal(r.field, tuple(v.lower() for v in r.values), r.weight)
+                for r in rules.signals
+            )
+            by_first_word, prefix_only = _keyword_index(keywords)
+            domains.append(
+                _Domain(
+                    practice.id,
+                    domain.id,
+                    practice.threshold_of(domain),
+                    keywords,
+                    paths,
+                    signals,
+                    by_first_word,
+                    prefix_only,
+                )
+            )
+        settings = practice.classification
+        compiled.append(
+            _Practice(
+                id=practice.id,
+                field_weights={str(k): v for k, v in settings.field_weights.items()},
+                field_cap=settings.field_cap,
+                supporting_fields=frozenset(settings.supporting_fields),
+                excludes=tuple(_Path(p, _spec(p), 0.0) for p in settings.exclude_paths),
+                context_weight=settings.context_weight,
+                context_max=settings.context_max,
+                context_kinds=frozenset(settings.context_kinds),
+                domains=tuple(domains),
+            )
+        )
+    return tuple(compiled)
+
+
+def _exclusion(practice: _Practice, text: AssetText) -> str | None:
+    for rule in practice.excludes:
+        if rule.spec.match_file(text.location):
+            return rule.pattern
+    return None
+
+
+def _field_factor(fields: Sequence[str], weights: Mapping[str, float]) -> float:
+    """Summed field weights, except that name and title both label the asset (a skill's title
+    repeats its name): together they count once."""
+    label = max((weights.get(f, 0.0) for f in fields if f in ("name", "title")), default=0.0)
+    return label + sum(weights.get(f, 0.0) for f in fields if f not in ("name", "title"))
+
+
+def _keyword_outcomes(
+    practice: _Practice, domain: _Domain, text: AssetText, *, fired_only: bool = False
+) -> list[RuleOutcome]:
+    """Keyword outcomes of one domain, in rule order. Longer terms claim their words first, so
+    "performance optimization" in a heading does not also score "performance" there. A term
+    scores its weight times the summed weights of the fields it appears in, capped at
+    field_cap: a subject named in the name and the description is a main subject; one named
+    only in a heading is a side topic."""
+    fields_of: dict[int, list[str]] = {i: [] for i in range(len(domain.keywords))}
+    shadowed: set[int] = set()
+    for field, sequences in text.fields.items():
+        positions = text.positions[field]
+        per_sequence: dict[int, list[tuple[range, int]]] = {}
+        candidates = set(domain.prefix_only)
+        for word in positions:
+            candidates.update(domain.by_first_word.get(word, ()))
+        for index in sorted(candidates):
+            rule = domain.keywords[index]
+            if rule.fields and field not in rule.fields:
+                continue
+            for seq_index, span in rule.occurrences(sequences, positions):
+                per_sequence.setdefault(seq_index, []).append((span, index))
+        for found in per_sequence.values():
+            # Leftmost-longest: "graphql schema design" is a GraphQL schema, so the phrase
+            # "graphql schema" claims its words before "schema design" can.
+            spans = sorted(found, key=lambda item: (item[0].start, -len(item[0]), item[1]))
+            taken: set[int] = set()
+            for span, index in spans:
+                if taken.isdisjoint(span):
+                    taken.update(span)
+                    if field not in fields_of[index]:
+                        fields_of[index].append(field)
+                else:
+                    shadowed.add(index)
+    outcomes = []
+    for index, rule in enumerate(domain.keywords):
+        label = f'keyword "{rule.term}"'
+        matched = fields_of[index]
+        if not matched:
+            if fired_only:
+                continue
+            detail = "only inside longer terms" if index in shadowed else ""
+            outcomes.append(RuleOutcome(domain.practice, domain.id, label, False, 0.0, detail))
+            continue
+        factor = min(_field_factor(matched, practice.field_weights), practice.field_cap)
+        points = _points(rule.weight * factor)
+        detail = f"in {', '.join(matched)}"
+        establishes = points > 0 and any(f not in practice.supporting_fields for f in matched)
+        outcomes.append(
+            RuleOutcome(domain.practice, domain.id, label, points != 0, points, detail, establishes)
+        )
+    return outcomes
+
+
+def _path_outcome(domain: _Domain, rule: _Path, text: AssetText) -> RuleOutcome:
+    label = f'path "{rule.pattern}"'
+    if rule.spec.match_file(text.location):
+        points = _points(rule.weight)
+        return RuleOutcome(domain.practice, domain.id, label, True, points, "", points > 0)
+    return RuleOutcome(domain.practice, domain.id, label, False, 0.0)
+
+
+def _signal_outcome(domain: _Domain, rule: _Signal, text: AssetText) -> RuleOutcome:
+    label = f"signal {rule.field}"
+    present = text.signals.get(rule.field, ())
+    if ANY_VALUE in rule.values:
+        found = list(present)
+    else:
+        found = [v for v in present if v.lower() in rule.values]
+    if not found:
+        return RuleOutcome(domain.practice, domain.id, label, False, 0.0)
+    points = _points(rule.weight)
+    return RuleOutcome(
+        domain.practice, domain.id, label, True, points, f"has {', '.join(found)}", points > 0
+    )
+
+
+def _own_outcomes(
+    practice: _Practice, domain: _Domain, text: AssetText, *, fired_only: bool
+) -> list[RuleOutcome]:
+    outcomes = _keyword_outcomes(practice, domain, text, fired_only=fired_only)
+    outcomes += [_path_outcome(domain, r, text) for r in domain.paths]
+    outcomes += [_signal_outcome(domain, r, text) for r in domain.signals]
+    return [o for o in outcomes if o.fired] if fired_only else outcomes
+
+
+def _total(outcomes: Iterable[RuleOutcome]) -> float:
+    return _points(sum(o.points for o in outcomes if o.fired))
+
+
+DomainKey = tuple[str, str]  # (practice id, domain id)
+
+
+def _own_scores(
+    asset: Asset, practices: Sequence[_Practice]
+) -> dict[DomainKey, tuple[float, list[RuleOutcome]]]:
+    """Pass one: each domain's score from the asset's own content, for the domains where some
+    rule establishes it (excluded practices absent)."""
+    text = asset_text(asset)
+    scores: dict[DomainKey, tuple[float, list[RuleOutcome]]] = {}
+    for practice in practices:
+        if _exclusion(practice, text) is not None:
+            continue
+        for domain in practice.domains:
+            fired = _own_outcomes(practice, domain, text, fired_only=True)
+            if any(o.establishes for o in fired):
+                scores[(practice.id, domain.id)] = (_total(fired), fired)
+    return scores
+
+
+# What a neighbour can lend: its kind and its own-content score per domain (pass one).
+Lenders = Mapping[str, tuple[str, Mapping[DomainKey, float]]]
+
+
+def _lender(asset: Asset, practices: Sequence[_Practice]) -> tuple[str, dict[DomainKey, float]]:
+    scores = _own_scores(asset, practices)
+    return asset.kind.value, {key: score for key, (score, _) in scores.items()}
+
+
+def _context_outcome(
+    asset_id: str,
+    practice: _Practice,
+    domain: _Domain,
+    neighbours: Mapping[str, Sequence[str]],
+    lenders: Lenders,
+) -> RuleOutcome:
+    """Pass two: the strongest neighbour of a context kind that is itself in the domain by its
+    own content (never by context: lenders hold pass-one scores only)."""
+    key = (practice.id, domain.id)
+    best: tuple[float, str] | None = None
+    for other in neighbours.get(asset_id, ()):
+        if other == asset_id or other not in lenders:
+            continue
+        kind, scores = lenders[other]
+        if kind not in practice.context_kinds:
+            continue
+        score = scores.get(key, 0.0)
+        if score >= domain.threshold and (best is None or (-score, other) < (-best[0], best[1])):
+            best = (score, other)
+    if best is None or practice.context_weight == 0 or practice.context_max == 0:
+        return RuleOutcome(practice.id, domain.id, "context", False, 0.0)
+    raw = _points(best[0] * practice.context_weight)
+    points = min(raw, practice.context_max)
+    capped = ", capped" if points < raw else ""
+    detail = f"linked with {best[1]} ({best[0]:g} x {practice.context_weight:g}{capped})"
+    return RuleOutcome(practice.id, domain.id, "context", True, points, detail)
+
+
+def _reason_order(outcome: RuleOutcome) -> tuple[float, str]:
+    return (-outcome.points, outcome.reason)
+
+
+def classify(
+    assets: Sequence[Asset],
+    practices: Sequence[Practice],
+    neighbours: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, tuple[DomainAssignment, ...]]:
+    """Every asset's domains, keyed by asset id; assets in no domain are absent. `neighbours`
+    maps an asset id to the ids of the assets whose own scores may lend it context (see
+    neighbours_from_edges: by default, the assets that link to it)."""
+    compiled = _compile(practices)
+    links = neighbours or {}
+    own = {asset.id: _own_scores(asset, compiled) for asset in assets}
+    lenders = {
+        asset.id: (asset.kind.value, {key: score for key, (score, _) in own[asset.id].items()})
+        for asset in assets
+    }
+    result: dict[str, tuple[DomainAssignment, ...]] = {}
+    for asset in assets:
+        assignments = []
+        for practice in compiled:
+            for domain in practice.domains:
+                score, fired = own[asset.id].get((practice.id, domain.id), (0.0, []))
+                if score <= 0:
+                    continue
+                context = _context_outcome(asset.id, practice, domain, links, lenders)
+                reasons = [*fired, context] if context.fired else list(fired)
+                total = _points(score + context.points)
+                if total < domain.threshold:
+                    continue
+                assignments.append(
+                    DomainAssignment(
+                        practice=practice.id,
+                        domain=domain.id,
+                        score=total,
+                        reasons=tuple(o.reason for o in sorted(reasons, key=_reason_order)),
+                    )
+                )
+        if assignments:
+            result[asset.id] = tuple(
+                sorted(assignments, key=lambda a: (a.practice, -a.score, a.domain))
+            )
+    return result
+
+
+def explain_asset(
+    asset: Asset,
+    practices: Sequence[Practice],
+    neighbours: Mapping[str, Sequence[str]] | None,
+    assets_by_id: Mapping[str, Asset],
+) -> list[RuleOutcome]:
+    """Every rule's outcome for one asset, fired or not, per practice and domain (practices
+    sorted by id, domains and rules in file order, then the context rule). An excluded practice
+    yields one `excluded` outcome per domain."""
+    compiled = _compile(practices)
+    links = neighbours or {}
+    text = asset_text(asset)
+    lenders: dict[str, tuple[str, dict[DomainKey, float]]] = {}
+    for other_id in links.get(asset.id, ()):
+        other = assets_by_id.get(other_id)
+        if other is not None and other_id != asset.id:
+            lenders[other_id] = _lender(other, compiled)
+    outcomes: list[RuleOutcome] = []
+    for practice in compiled:
+        excluded_by = _exclusion(practice, text)
+        for domain in practice.domains:
+            if excluded_by is not None:
+                outcomes.append(
+                    RuleOutcome(
+                        practice.id, domain.id, "excluded", True, 0.0, f'by "{excluded_by}"'
+                    )
+                )
+                continue
+            outcomes += _own_outcomes(practice, domain, text, fired_only=False)
+            outcomes.append(_context_outcome(asset.id, practice, domain, links, lenders))
+    return outcomes
+
+
+def verdicts(outcomes: Sequence[RuleOutcome], practices: Sequence[Practice]) -> list[DomainVerdict]:
+    """Sum explain_asset's outcomes per domain, in the same order, with each threshold."""
+    thresholds = {
+        (practice.id, domain.id): practice.threshold_of(domain)
+        for practice in practices
+        for domain in practice.domains
+    }
+    order: list[DomainKey] = []
+    grouped: dict[DomainKey, list[RuleOutcome]] = {}
+    for outcome in outcomes:
+        key = (outcome.practice, outcome.domain)
+        if key not in grouped:
+            order.append(key)
+            grouped[key] = []
+        grouped[key].append(outcome)
+    result = []
+    for key in order:
+        group = grouped[key]
+        own = _total(o for o in group if o.rule != "context")
+        context = _total(o for o in group if o.rule == "context")
+        result.append(
+            DomainVerdict(
+                practice=key[0],
+                domain=key[1],
+                own=own,
+                context=context,
+                threshold=thresholds.get(key, 0.0),
+                excluded=any(o.rule == "excluded" for o in group),
+                established=any(o.establishes for o in group),
+            )
+        )
+    return result
+
+
+def neighbours_from_edges(
+    edges: Iterable[tuple[str, str]], asset_ids: Iterable[str], *, incoming_only: bool = True
+) -> dict[str, tuple[str, ...]]:
+    """A neighbour map from (source, target) pairs between known assets. By default an asset's
+    neighbours are the assets that link to it ("linked from a skill in a domain"): a skill
+    citing its reference is evidence about the reference, while a "see also" link from an
+    asset to another topic says little about the asset itself. With incoming_only=False,
+    links in both directions count."""
+    known = set(asset_ids)
+    links: dict[str, set[str]] = {}
+    for source, target in edges:
+        if source in known and target in known and source != target:
+            links.setdefault(target, set()).add(source)
+            if not incoming_only:
+                links.setdefault(source, set()).add(target)
+    return {asset_id: tuple(sorted(ids)) for asset_id, ids in sorted(links.items())}

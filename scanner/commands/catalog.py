@@ -1,0 +1,158 @@
+"""`scanner catalog --practice P [--domain D] [--kind K]`: the assets of a practice, classified
+on the fly from the committed catalog, the practice files and (when present) the graph.
+
+`load_classified` is shared by `explain` and `eval`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from scanner.catalog import load_catalog_json
+from scanner.classify import classify, neighbours_from_edges
+from scanner.commands.options import CommonOptions
+from scanner.errors import ExitCode, ScannerError
+from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue, asset_from_json
+from scanner.practices import Practice, load_practices, resolve_practices_dir
+from scanner.writer import dump_json
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """The committed catalog, the practices and the classification computed from them."""
+
+    catalog_path: Path
+    assets: tuple[Asset, ...]
+    by_id: dict[str, Asset]
+    practices: tuple[Practice, ...]
+    neighbours: dict[str, tuple[str, ...]]
+    assignments: dict[str, tuple[DomainAssignment, ...]]
+
+    def practice(self, practice_id: str) -> Practice | None:
+        for practice in self.practices:
+            if practice.id == practice_id:
+                return practice
+        return None
+
+
+def load_assets(path: Path) -> tuple[Asset, ...]:
+    data = load_catalog_json(path)
+    raw_assets = data.get("assets")
+    assets = []
+    for raw in raw_assets if isinstance(raw_assets, list) else []:
+        if isinstance(raw, dict):
+            try:
+                assets.append(asset_from_json(raw))
+            except ValueError as err:  # an asset kind this version does not know
+                raise ScannerError(f"{path}: unreadable asset {raw.get('id')!r}: {err}") from err
+    return tuple(sorted(assets, key=lambda a: a.id))
+
+
+def load_graph_edges(path: Path) -> list[tuple[str, str]]:
+    """(source, target) pairs of a node-link graph.json; an absent file has none."""
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ScannerError(f"{path}: cannot read graph: {err.strerror}") from err
+    except json.JSONDecodeError as err:
+        raise ScannerError(f"{path}: graph is not valid JSON (line {err.lineno})") from err
+    if not isinstance(data, dict):
+        raise ScannerError(f"{path}: not a node-link graph")
+    raw_edges = data.get("edges", data.get("links"))
+    edges = []
+    for edge in raw_edges if isinstance(raw_edges, list) else []:
+        if isinstance(edge, dict):
+            source, target = edge.get("source"), edge.get("target")
+            if isinstance(source, str) and isinstance(target, str):
+                edges.append((source, target))
+    return edges
+
+
+def load_classified(opts: CommonOptions, practices_dir: Path | None = None) -> Classified:
+    catalog_dir = opts.output / "catalog"
+    path = catalog_dir / "catalog.json"
+    assets = load_assets(path)
+    practices = load_practices(practices_dir or resolve_practices_dir(opts.sources))
+    by_id = {asset.id: asset for asset in assets}
+    neighbours = neighbours_from_edges(load_graph_edges(catalog_dir / "graph.json"), by_id)
+    return Classified(
+        catalog_path=path,
+        assets=assets,
+        by_id=by_id,
+        practices=practices,
+        neighbours=neighbours,
+        assignments=classify(assets, practices, neighbours),
+    )
+
+
+def _usage_error(message: str) -> int:
+    Console(stderr=True).print(f"scanner: error: {message}", highlight=False, markup=False)
+    return int(ExitCode.USAGE)
+
+
+def run(opts: CommonOptions, *, practice: str, domain: str | None, kind: str | None) -> int:
+    classified = load_classified(opts)
+    chosen = classified.practice(practice)
+    if chosen is None:
+        known = ", ".join(p.id for p in classified.practices)
+        return _usage_error(f"unknown practice {practice!r} (known: {known})")
+    if domain is not None and chosen.domain(domain) is None:
+        known = ", ".join(d.id for d in chosen.domains)
+        return _usage_error(f"practice {practice!r} has no domain {domain!r} (known: {known})")
+    rows: list[tuple[Asset, list[DomainAssignment]]] = []
+    for asset in classified.assets:
+        if kind is not None and asset.kind.value != kind:
+            continue
+        mine = [a for a in classified.assignments.get(asset.id, ()) if a.practice == practice]
+        if domain is not None:
+            mine = [a for a in mine if a.domain == domain]
+        if mine:
+            rows.append((asset, mine))
+    if domain is not None:
+        # Within one domain the strongest assets come first.
+        rows.sort(key=lambda row: (-row[1][0].score, row[0].id))
+    if opts.json:
+        listed: list[JsonValue] = []
+        for asset, mine in rows:
+            entry: JsonObject = {
+                "id": asset.id,
+                "kind": asset.kind.value,
+                "name": asset.name,
+                "description": asset.description,
+                "domains": [a.to_json() for a in mine],
+            }
+            listed.append(entry)
+        out: JsonObject = {
+            "practice": practice,
+            "domain": domain,
+            "kind": kind,
+            "count": len(rows),
+            "assets": listed,
+        }
+        sys.stdout.write(dump_json(out))
+        return int(ExitCode.OK)
+    title = f"{chosen.plugin}: {len(rows)} assets"
+    if domain is not None:
+        title += f" in {domain}"
+    if kind is not None:
+        title += f" of kind {kind}"
+    console = Console(width=200)
+    console.print(title, highlight=False, markup=False)
+    if not rows:
+        return int(ExitCode.OK)
+    table = Table()
+    table.add_column("asset")
+    table.add_column("kind")
+    table.add_column("domains (score)")
+    for asset, mine in rows:
+        domains = ", ".join(f"{a.domain} ({a.score:g})" for a in mine)
+        table.add_row(asset.id, asset.kind.value, domains)
+    console.print(table)
+    return int(ExitCode.OK)
