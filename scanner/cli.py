@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -129,6 +130,157 @@ def show(
     from scanner.commands import show as command
 
     raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), asset_id))
+
+
+@app.command()
+def graph(
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Summarise the dependency graph of the catalog: nodes, edges, broken references."""
+    from scanner.commands import graph as command
+
+    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose)))
+
+
+class DepsFormat(StrEnum):
+    text = "text"
+    json = "json"
+    mermaid = "mermaid"
+
+
+@app.command()
+def deps(
+    asset_id: Annotated[str, typer.Argument(metavar="ID", help="<repo>::<path>")],
+    reverse: Annotated[bool, typer.Option("--reverse", help="What depends on ID.")] = False,
+    depth: Annotated[int, typer.Option("--depth", min=1, help="How many hops.")] = 1,
+    fmt: Annotated[DepsFormat, typer.Option("--format", help="Output format.")] = DepsFormat.text,
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Show what an asset references (or, with --reverse, what references it)."""
+    from scanner.commands import deps as command
+
+    opts = _options(sources, workdir, output, json, verbose)
+    raise typer.Exit(command.run(opts, asset_id, reverse=reverse, depth=depth, fmt=fmt.value))
+
+
+@app.command()
+def explain(
+    asset_id: Annotated[str, typer.Argument(metavar="ID", help="<repo>::<path>")],
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Explain, rule by rule, why an asset is or is not in each practice domain."""
+    from scanner.commands import explain as command
+
+    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), asset_id))
+
+
+@app.command("catalog")
+def catalog_command(
+    practice: Annotated[str, typer.Option("--practice", help="Practice id, e.g. backend.")],
+    domain: Annotated[str | None, typer.Option("--domain", help="Only this domain.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this asset kind.")] = None,
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """List the assets of a practice, optionally one domain or kind."""
+    from scanner.commands import catalog as command
+
+    opts = _options(sources, workdir, output, json, verbose)
+    raise typer.Exit(command.run(opts, practice=practice, domain=domain, kind=kind))
+
+
+@app.command("eval")
+def eval_command(
+    labels: Annotated[Path, typer.Argument(help="Labelled set: <repo>/<path> -> domains.")],
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Compare the classifier with a labelled set: precision and recall per domain."""
+    from scanner.commands import evaluate as command
+
+    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), labels))
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="A plugin folder, marketplace, or tree of them.")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Rules for generated files: warnings are errors.")
+    ] = False,
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Validate plugin folders and marketplaces against the Claude Code formats."""
+    from scanner.commands import validate as command
+
+    opts = _options(sources, workdir, output, json, verbose)
+    raise typer.Exit(command.run(opts, path, strict=strict))
+
+
+@app.command()
+def render(
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if stale.")] = False,
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Regenerate the practice plugins and the marketplace from the catalog."""
+    from scanner.commands import render as command
+
+    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), check=check))
+
+
+BaselineOpt = Annotated[
+    Path | None, typer.Option("--baseline", help="Catalog to compare with.", dir_okay=False)
+]
+BaselineRefOpt = Annotated[
+    str | None, typer.Option("--baseline-ref", help="Read the baseline catalog from this git ref.")
+]
+
+
+@app.command()
+def diff(
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")
+    ] = False,
+    baseline: BaselineOpt = None,
+    baseline_ref: BaselineRefOpt = None,
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    workdir: WorkdirOpt = None,
+    output: OutputOpt = DEFAULT_OUTPUT,
+    json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Report what is new, removed, changed and moved against a baseline catalog."""
+    from scanner.commands import diff as command
+
+    opts = _options(sources, workdir, output, json, verbose)
+    raise typer.Exit(
+        command.run(opts, exit_code=exit_code, baseline=baseline, baseline_ref=baseline_ref)
+    )
 
 
 def _crash_log() -> Path:

@@ -392,3 +392,42 @@ class DomainAssignment:
             "score": round(self.score, 3),
             "reasons": list(self.reasons),
         }
+
+
+def issue_from_json(data: JsonObject) -> ScanIssue:
+    line = data.get("line")
+    return ScanIssue(
+        stage=Stage(_str_of(data, "stage")),
+        severity=Severity(_str_of(data, "severity")),
+        code=_str_of(data, "code"),
+        message=_str_of(data, "message"),
+        repo=_str_of(data, "repo"),
+        path=_str_of(data, "path"),
+        line=line if isinstance(line, int) else 0,
+    )
+
+
+def sync_result_from_json(data: JsonObject) -> SyncResult:
+    ref = data.get("ref")
+    return SyncResult(
+        name=_str_of(data, "name"),
+        url=_str_of(data, "url"),
+        ref=ref if isinstance(ref, str) else None,
+        status=SyncStatus(_str_of(data, "status")),
+        commit=_str_of(data, "commit"),
+        commit_date=_str_of(data, "commit_date"),
+        reason=_str_of(data, "reason"),
+    )
+
+
+def assignment_from_json(data: JsonObject) -> DomainAssignment:
+    score = data.get("score")
+    reasons = data.get("reasons")
+    return DomainAssignment(
+        practice=_str_of(data, "practice"),
+        domain=_str_of(data, "domain"),
+        score=float(score) if isinstance(score, int | float) else 0.0,
+        reasons=tuple(r for r in reasons if isinstance(r, str))
+        if isinstance(reasons, list)
+        else (),
+    )

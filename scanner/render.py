@@ -4,11 +4,33 @@ Only this stage writes output (through scanner.writer: deterministic text, atomi
 
 from __future__ import annotations
 
-from scanner.catalog import Catalog
-from scanner.models import SCHEMA_VERSION
-from scanner.writer import dump_json, write_atomic, write_files
+import functools
+import json
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["catalog_files", "dump_json", "write_atomic", "write_files"]
+import jinja2
+
+from scanner.catalog import Catalog
+from scanner.errors import ScannerError
+from scanner.marketplace import Marketplace, marketplace_json
+from scanner.models import SCHEMA_VERSION, JsonObject, JsonValue
+from scanner.plugin_view import PluginView
+from scanner.practices import Practice
+from scanner.validate import validate_path
+from scanner.writer import (
+    compare_tree,
+    dump_json,
+    read_tree,
+    remove_tree,
+    replace_tree,
+    write_atomic,
+    write_files,
+)
+
+__all__ = ["catalog_files", "dump_json", "render_outputs", "write_atomic", "write_files"]
 
 
 def catalog_files(catalog: Catalog) -> dict[str, str]:
@@ -19,3 +41,232 @@ def catalog_files(catalog: Catalog) -> dict[str, str]:
             {"schema_version": SCHEMA_VERSION, "sources": [s.to_json() for s in catalog.sources]}
         ),
     }
+
+
+# --- practice plugins ---------------------------------------------------------------------------
+
+PLUGIN_MANIFEST = ".claude-plugin/plugin.json"
+MARKETPLACE_FILE = ".claude-plugin/marketplace.json"
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("scanner", "templates"),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    autoescape=False,  # Markdown and YAML, never HTML
+)
+
+
+def _template(name: str, **context: object) -> str:
+    text = _ENV.get_template(name).render(**context)
+    # One trailing newline, LF only, no trailing spaces: stable bytes whatever the template.
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def plugin_paths(practice: Practice) -> list[str]:
+    """The files a practice plugin consists of, in the order the structure tree shows them."""
+    paths = [PLUGIN_MANIFEST, f"skills/{practice.id}-assistant/SKILL.md"]
+    paths += [f"commands/{c.name}.md" for c in practice.commands]
+    if practice.agent is not None:
+        paths.append(f"agents/{practice.agent.name}.md")
+    paths += ["hooks/hooks.json", ".mcp.json", "CLAUDE.md", "README.md"]
+    return paths
+
+
+def _plugin_json(practice: Practice, version: str) -> JsonObject:
+    return {
+        "name": practice.plugin,
+        "version": version,
+        "description": practice.description,
+        "author": {"name": "ProAgent"},
+        "license": "MIT",
+        "keywords": ["proagent", practice.id, *(d.id for d in practice.domains)],
+    }
+
+
+def _hooks_json(practice: Practice) -> JsonObject:
+    events: dict[str, JsonValue] = {}
+    for hook in practice.hooks:
+        groups = events.setdefault(hook.event, [])
+        assert isinstance(groups, list)
+        groups.append(
+            {
+                "matcher": hook.matcher,
+                "hooks": [{"type": "command", "command": hook.command, "timeout": 10}],
+            }
+        )
+    return {"description": f"Reminders of the {practice.title} conventions", "hooks": events}
+
+
+def _mcp_json(practice: Practice) -> JsonObject:
+    servers: dict[str, JsonValue] = {}
+    for integration in practice.mcp_integrations:
+        server = integration.server
+        if server.command is not None:
+            entry: JsonObject = {"command": server.command, "args": list(server.args)}
+            if server.env:
+                entry["env"] = dict(server.env)
+        else:
+            entry = {"type": server.type, "url": server.url}
+        servers[integration.name] = entry
+    return {"mcpServers": servers}
+
+
+def _skill_description(view: PluginView) -> str:
+    titles = ", ".join(d.title for d in view.domains)
+    text = (
+        f"{view.practice.title} engineering guidance for the ProAgent platform: {titles}. "
+        f"Use when designing, building or reviewing {view.practice.title.lower()} code."
+    )
+    return text[:1024]
+
+
+def _command_role(name: str) -> str:
+    for role in ("hub", "run", "review"):
+        if name.endswith(f"-{role}"):
+            return role
+    return "run"
+
+
+def plugin_files(view: PluginView) -> dict[str, str]:
+    practice = view.practice
+    files = {
+        PLUGIN_MANIFEST: dump_json(_plugin_json(practice, view.version)),
+        f"skills/{view.skill_name}/SKILL.md": _template(
+            "SKILL.md.j2", view=view, description=_skill_description(view)
+        ),
+        "hooks/hooks.json": dump_json(_hooks_json(practice)),
+        ".mcp.json": dump_json(_mcp_json(practice)),
+        "CLAUDE.md": _template("CLAUDE.md.j2", view=view),
+        "README.md": _template("README.md.j2", view=view),
+    }
+    for command in practice.commands:
+        role = _command_role(command.name)
+        hint = "[domain or task]" if role != "review" else "[file or folder to review]"
+        files[f"commands/{command.name}.md"] = _template(
+            "command.md.j2", view=view, command=command, role=role, hint=hint
+        )
+    if practice.agent is not None:
+        files[f"agents/{practice.agent.name}.md"] = _template(
+            "agent.md.j2", view=view, agent=practice.agent
+        )
+    return files
+
+
+def _semver(version: str) -> tuple[int, int, int]:
+    core = version.split("-", 1)[0].split("+", 1)[0]
+    major, minor, patch = (int(part) for part in core.split("."))
+    return major, minor, patch
+
+
+def _previous_version(previous: Mapping[str, str] | None) -> str | None:
+    if not previous or PLUGIN_MANIFEST not in previous:
+        return None
+    try:
+        data = json.loads(previous[PLUGIN_MANIFEST])
+        version = data.get("version") if isinstance(data, dict) else None
+        if isinstance(version, str):
+            _semver(version)
+            return version
+    except (json.JSONDecodeError, ValueError):
+        return None
+    return None
+
+
+def versioned_plugin(
+    practice: Practice,
+    previous: Mapping[str, str] | None,
+    make_view: Callable[[str], PluginView],
+) -> tuple[str, dict[str, str]]:
+    """The plugin's files and version. The version lives in the practice manifest and in the
+    previous plugin.json; whichever is higher is used, and its patch is bumped when the
+    generated content changed, so users are always offered the update."""
+    previous_version = _previous_version(previous)
+    version = practice.version
+    if previous_version is not None and _semver(previous_version) > _semver(version):
+        version = previous_version
+    files = plugin_files(make_view(version))
+    if previous is not None and version == previous_version and dict(previous) != files:
+        major, minor, patch = _semver(version)
+        version = f"{major}.{minor}.{patch + 1}"
+        files = plugin_files(make_view(version))
+    return version, files
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    changed: tuple[str, ...]  # output paths (files, or plugin folders) that differ
+    versions: Mapping[str, str]  # plugin name -> version
+
+
+def _validate_generated(trees: Mapping[str, Mapping[str, str]], marketplace_text: str) -> None:
+    """Generated plugins must validate with no errors or warnings, or nothing is written."""
+    with tempfile.TemporaryDirectory(prefix="scanner-render-") as tmp:
+        root = Path(tmp)
+        for folder, files in trees.items():
+            for rel, text in files.items():
+                target = root / folder / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        (root / ".claude-plugin").mkdir()
+        (root / MARKETPLACE_FILE).write_text(marketplace_text, encoding="utf-8")
+        report = validate_path(root, strict=True)
+    if report.errors:
+        details = "; ".join(f"{f.file}:{f.line} {f.code}: {f.message}" for f in report.errors[:10])
+        raise RenderError(f"generated plugins do not validate ({len(report.errors)}): {details}")
+
+
+def render_outputs(
+    output: Path,
+    *,
+    practices: Sequence[Practice],
+    marketplace: Marketplace,
+    make_view: Callable[[Practice, str], PluginView],
+    single_files: Mapping[str, str],
+    check: bool,
+) -> RenderResult:
+    """Compute every output file; write what changed (or, with `check`, only compare)."""
+    plugins_dir = output / "plugins"
+    trees: dict[str, dict[str, str]] = {}
+    versions: dict[str, str] = {}
+    for practice in sorted(practices, key=lambda p: p.plugin):
+        folder = f"plugins/{practice.plugin}"
+        version, files = versioned_plugin(
+            practice, read_tree(output / folder), functools.partial(make_view, practice)
+        )
+        trees[folder] = files
+        versions[practice.plugin] = version
+    files_out = dict(single_files)
+    files_out[MARKETPLACE_FILE] = dump_json(marketplace_json(marketplace, practices, versions))
+    _validate_generated(trees, files_out[MARKETPLACE_FILE])
+    existing = (
+        sorted(p.name for p in plugins_dir.iterdir() if p.is_dir()) if plugins_dir.is_dir() else []
+    )
+    retired = [f"plugins/{name}" for name in existing if f"plugins/{name}" not in trees]
+    retired = [r for r in retired if not r.split("/")[-1].startswith((".tmp-", ".old-"))]
+    changed: list[str] = []
+    for folder, files in trees.items():
+        change = (
+            compare_tree(output / folder, files) if check else replace_tree(output / folder, files)
+        )
+        if change.changed:
+            changed.append(folder)
+    for folder in retired:
+        changed.append(folder)
+        if not check:
+            remove_tree(output / folder)
+    for rel, text in sorted(files_out.items()):
+        target = output / rel
+        if check:
+            current = target.read_text(encoding="utf-8") if target.is_file() else None
+            if current != text:
+                changed.append(rel)
+        elif write_atomic(target, text):
+            changed.append(rel)
+    return RenderResult(tuple(sorted(changed)), versions)
+
+
+class RenderError(ScannerError):
+    """Generated output failed its own validation; nothing was written."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -193,6 +194,8 @@ def test_renames_from_the_checkouts_in_the_work_directory(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # scan classifies and renders: it needs the practices (the cwd is tmp_path here).
+    shutil.copytree(ROOT / "manifests" / "practices", tmp_path / "manifests" / "practices")
     body = "".join(f"Step {i}: validate input, then persist.\n" for i in range(30))
     remote = repo_factory("alpha", {"commands/deploy.md": f"---\ndescription: Deploy\n---\n{body}"})
     manifest = tmp_path / "sources.yaml"

@@ -631,7 +631,15 @@ def test_rescan_reports_exactly_what_changed_upstream(
         ("docs/patterns/caching.md", "docs/patterns/cache/caching-patterns.md", True),
     ]
     assert ids(diff.removed) == ["alpha::hooks/hooks.json"]
-    assert diff.reclassified == ()
+    # The edited move now reads as a caching pattern: a real reclassification, not noise.
+    assert [(r.previous_id, r.asset.id, r.added, r.removed) for r in diff.reclassified] == [
+        (
+            "alpha::docs/patterns/caching.md",
+            "alpha::docs/patterns/cache/caching-patterns.md",
+            ("backend/caching",),
+            (),
+        )
+    ]
     assert [(p.pin, p.reason) for p in diff.broken_pins] == [
         ("alpha/hooks/hooks.json", "removed upstream")
     ]
