@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scanner.errors import ManifestError
+from scanner.formats import HOOK_EVENTS
 from scanner.models import AssetKind
 
 SCHEMA_VERSION = 1
@@ -30,22 +31,6 @@ TEXT_FIELDS: tuple[str, ...] = ("name", "title", "description", "tags", "heading
 SignalField = Literal["frameworks", "mcp_sdks", "claude_sdks", "kind", "language"]
 ANY_VALUE = "*"  # a signal value that matches any non-empty signal
 
-HOOK_EVENTS = frozenset(
-    {
-        "SessionStart",
-        "UserPromptSubmit",
-        "PreToolUse",
-        "PermissionRequest",
-        "PostToolUse",
-        "PostToolUseFailure",
-        "Notification",
-        "SubagentStart",
-        "SubagentStop",
-        "Stop",
-        "PreCompact",
-        "SessionEnd",
-    }
-)
 
 KEBAB_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SEMVER_RE = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
