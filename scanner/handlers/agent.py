@@ -33,9 +33,7 @@ def parse(fi: FileInput) -> HandlerResult | None:
     if fi.frontmatter.ok and "name" not in data and "description" not in data:
         return None  # front matter, but not an agent's
     for finding in check_agent(data, in_plugin=_in_plugin(fi)):
-        issues.append(
-            fi.issue(finding.severity, finding.code, finding.message, fi.markdown.frontmatter_line)
-        )
+        issues.append(fi.finding_issue(finding))
     skills = data.get("skills")
     if isinstance(skills, str):
         skills = [s.strip() for s in skills.split(",") if s.strip()]

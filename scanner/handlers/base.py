@@ -15,6 +15,7 @@ from typing import Any
 import pathspec
 
 from scanner import treesitter
+from scanner.formats import Finding, frontmatter_key_line
 from scanner.models import (
     Asset,
     AssetKind,
@@ -80,6 +81,14 @@ class FileInput:
         return ScanIssue(
             Stage.DISCOVER, severity, code, message, repo=self.repo, path=self.path, line=line
         )
+
+    def finding_issue(self, finding: Finding) -> ScanIssue:
+        """A front matter Finding as a ScanIssue, at the line of the key it is about."""
+        line = self.markdown.frontmatter_line
+        text = self.markdown.frontmatter
+        if finding.pointer and isinstance(finding.pointer[0], str) and text is not None:
+            line += frontmatter_key_line(text, finding.pointer[0])  # YAML starts a line later
+        return self.issue(finding.severity, finding.code, finding.message, line)
 
     def problem_issue(
         self, problem: Problem, severity: Severity, line_offset: int = 0

@@ -27,11 +27,7 @@ def parse(fi: FileInput) -> HandlerResult:
     data = frontmatter_data(fi, issues, required=False)
     if fi.frontmatter is not None and fi.frontmatter.ok:
         for finding in check_command(data):
-            issues.append(
-                fi.issue(
-                    finding.severity, finding.code, finding.message, fi.markdown.frontmatter_line
-                )
-            )
+            issues.append(fi.finding_issue(finding))
     hint = data.get("argument-hint")
     asset = markdown_asset(
         fi,

@@ -49,11 +49,7 @@ def parse(fi: FileInput) -> HandlerResult:
         for finding in check_skill(data, folder_name, body_lines):
             if finding.code == "skill-name-invalid" and "must be a string" in finding.message:
                 continue  # already reported by check_string_fields
-            issues.append(
-                fi.issue(
-                    finding.severity, finding.code, finding.message, fi.markdown.frontmatter_line
-                )
-            )
+            issues.append(fi.finding_issue(finding))
     name = data.get("name")
     files = supporting_files(fi)
     refs = [RawReference(RefKind.FILE, rel) for rel in files]
