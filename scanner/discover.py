@@ -15,9 +15,8 @@ import hashlib
 import logging
 import multiprocessing
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -315,8 +314,8 @@ def _warm_worker() -> None:
 
 
 class _Workers:
-    """Runs chunks in a process pool or in this process; yields results in the order the
-    chunks came (the caller sorts anyway)."""
+    """Runs chunks in a process pool or in this process; yields results as they finish (the
+    caller sorts everything, so the order does not show in any result)."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
@@ -341,14 +340,17 @@ class _Workers:
                 yield _run_chunk(chunk)
             return
         pool = self._executor()
-        window: deque[Future[tuple[int, list[_Outcome]]]] = deque()
+        pending: set[Future[tuple[int, list[_Outcome]]]] = set()
         limit = self.jobs * _IN_FLIGHT_PER_WORKER
         for chunk in chunks:
-            window.append(pool.submit(_run_chunk, chunk))
-            if len(window) >= limit:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+            pending.add(pool.submit(_run_chunk, chunk))
+            if len(pending) >= limit:
+                # Whichever finishes first: a slow chunk must not leave the others idle.
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -718,11 +720,6 @@ class _RepoPlan:
         return found
 
 
-def _all_chunks(plans: Sequence[_RepoPlan]) -> Iterator[_Chunk]:
-    for plan in plans:
-        yield from plan.chunks()
-
-
 def discover_all(
     results: Sequence[SyncResult],
     *,
@@ -761,7 +758,7 @@ def _discover(
 ) -> Discovery:
     version = cache.version if cache is not None else extraction_version()
     found: dict[int, RepoDiscovery] = {}
-    plans: list[_RepoPlan] = []
+    changed: list[tuple[int, SyncResult]] = []
     for index, sync in enumerate(syncs):
         if sync.checkout is None:
             raise ValueError(f"{sync.name} has no checkout to discover")
@@ -770,18 +767,34 @@ def _discover(
         if reused is not None:
             found[index] = reused
         else:
-            plans.append(_RepoPlan(index, sync, cache, max_file_bytes, version))
-    by_index = {plan.index: plan for plan in plans}
-    to_parse = sum(len(plan.misses) for plan in plans)
+            changed.append((index, sync))
+
+    # Plan repositories (list files, match globs, look up the cache) until there is enough to
+    # parse to start the pool; the rest are planned while the workers parse.
+    plans: dict[int, _RepoPlan] = {}
+    to_plan = iter(changed)
+    to_parse = 0
+    for index, sync in to_plan:
+        plans[index] = _RepoPlan(index, sync, cache, max_file_bytes, version)
+        to_parse += len(plans[index].misses)
+        if to_parse >= PARALLEL_MIN_FILES:
+            break
+
+    def all_chunks() -> Iterator[_Chunk]:
+        for plan in list(plans.values()):
+            yield from plan.chunks()
+        for index, sync in to_plan:
+            plans[index] = _RepoPlan(index, sync, cache, max_file_bytes, version)
+            yield from plans[index].chunks()
+
     workers = _Workers(jobs)
     try:
-        chunks = _all_chunks(plans)
-        for index, outcomes in workers.run(chunks, parallel=to_parse >= PARALLEL_MIN_FILES):
-            by_index[index].absorb(outcomes)
+        for index, outcomes in workers.run(all_chunks(), parallel=to_parse >= PARALLEL_MIN_FILES):
+            plans[index].absorb(outcomes)
     finally:
         workers.close()
-    for plan in plans:
-        found[plan.index] = plan.finish()
+    for index, plan in plans.items():
+        found[index] = plan.finish()
     return Discovery(tuple(found[index] for index in sorted(found)))
 
 

@@ -76,6 +76,17 @@ def test_unchanged_commit_reuses_everything(repo: GitRepo, tmp_path: Path) -> No
     assert (cold.files_parsed, cold.cache_hits, cold.reused) == (CANDIDATES - 1, 0, False)
     warm = only(scan(syncs, work))
     assert (warm.files_parsed, warm.cache_hits, warm.reused) == (0, CANDIDATES, True)
+    with ExtractionCache(work / "cache") as cache:
+        counts = {k: v["entries"] for k, v in cache.stats().items()}  # type: ignore[index]
+    # One entry per repository, file and parse, and the glob selection of the file list.
+    assert counts == {
+        "repo": 1,
+        "selection": 1,
+        "file": CANDIDATES,
+        "markdown": 4,
+        "frontmatter": 3,
+        "json": 1,
+    }
     assert warm.assets == cold.assets
     assert warm.issues == cold.issues
     assert warm.paths == cold.paths

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from scanner import treesitter
 from scanner.handlers.base import FileInput, Handler, HandlerResult
@@ -215,18 +216,43 @@ PACKAGE_SERVER_DEPS = frozenset(
 )
 
 
+_SEPARATORS = ("/", ".", "::")
+
+
 def _matches(module: str, prefix: str) -> bool:
     if module == prefix:
         return True
-    return any(module.startswith(prefix + sep) for sep in ("/", ".", "::"))
+    return any(module.startswith(prefix + sep) for sep in _SEPARATORS)
+
+
+def _prefixes(module: str) -> set[str]:
+    """Every `prefix` for which `_matches(module, prefix)` holds."""
+    found = {module}
+    for i in range(1, len(module)):
+        if module.startswith(_SEPARATORS, i):
+            found.add(module[:i])
+    return found
+
+
+@cache
+def _signal_index(table: tuple[Signal, ...]) -> dict[str, tuple[int, ...]]:
+    """Prefix -> positions of the signals with that prefix in `table`."""
+    index: dict[str, list[int]] = {}
+    for position, signal in enumerate(table):
+        index.setdefault(signal.prefix, []).append(position)
+    return {prefix: tuple(positions) for prefix, positions in index.items()}
 
 
 def _labels(modules: Iterable[str], table: tuple[Signal, ...]) -> list[str]:
+    """Labels of the signals the modules match: by module, then in table order."""
+    index = _signal_index(table)
     found: list[str] = []
     for module in modules:
-        for signal in table:
-            if _matches(module, signal.prefix) and signal.label not in found:
-                found.append(signal.label)
+        positions = sorted(p for prefix in _prefixes(module) for p in index.get(prefix, ()))
+        for position in positions:
+            label = table[position].label
+            if label not in found:
+                found.append(label)
     return found
 
 

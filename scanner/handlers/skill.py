@@ -28,9 +28,8 @@ def supporting_files(fi: FileInput) -> list[str]:
         if p.startswith(prefix) and p != fi.path and posixpath.basename(p) == "SKILL.md"
     }
     out = []
-    for path in sorted(fi.repo_paths):
-        if not path.startswith(prefix) or path == fi.path:
-            continue
+    inside = sorted(p for p in fi.repo_paths if p.startswith(prefix) and p != fi.path)
+    for path in inside:
         if any(path.startswith(f"{n}/") for n in nested):
             continue
         out.append(path[len(prefix) :])

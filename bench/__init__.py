@@ -1,0 +1,1 @@
+"""The benchmark: `make bench` (bench/run.py) on a synthetic corpus (bench/corpus.py)."""
