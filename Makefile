@@ -24,5 +24,11 @@ demo: install
 rescan: install
 	$(VENV)/bin/scanner scan --sources manifests/sources.yaml --output output
 
+bench: install
+	$(PY) bench/run.py
+
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/hazards -k property
+
 clean:
 	rm -rf $(VENV) .scanner build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis examples/output
