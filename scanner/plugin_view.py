@@ -3,6 +3,7 @@ numbers, the structure. Pure data for the templates; no wording and no file writ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -68,8 +69,14 @@ class PluginView:
         return [f"{self.practice.plugin}/", *(f"  {path}" for path in self.files)]
 
 
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
 def one_sentence(text: str, limit: int = MAX_DESCRIPTION) -> str:
-    flat = " ".join(text.split())
+    """The first sentence of a harvested description, as plain text: its links (relative to a
+    file we do not ship) keep only their words, and HTML tags go."""
+    flat = " ".join(_TAG_RE.sub("", _LINK_RE.sub(r"\1", text)).split())
     for stop in (". ", "! ", "? "):
         cut = flat.find(stop)
         if 0 < cut < limit:

@@ -138,3 +138,11 @@ def test_invalid_generated_files_stop_the_render() -> None:
     )
     with pytest.raises(RenderError, match="do not validate"):
         _validate_generated(bad, marketplace)
+
+
+def test_cited_descriptions_carry_no_links_into_the_plugin() -> None:
+    from scanner.plugin_view import one_sentence
+
+    text = "Pairs with [the skill](../SKILL.md), see <b>notes</b> and ![x](img.png). More here."
+    assert one_sentence(text) == "Pairs with the skill, see notes and x."
+    assert one_sentence("word " * 100).endswith("…")
