@@ -406,6 +406,12 @@ def check_matcher(matcher: str) -> Finding | None:
         return Finding(
             Severity.ERROR, "hook-matcher-invalid", f"matcher {matcher!r} does not compile: {err}"
         )
+    except (RecursionError, OverflowError):  # `(` nested thousands deep, a huge repeat count
+        return Finding(
+            Severity.ERROR,
+            "hook-matcher-invalid",
+            f"matcher {matcher[:80]!r}... is too complex to compile",
+        )
     return None
 
 
@@ -415,8 +421,16 @@ DANGEROUS_HOOK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         "pipes a download into a shell",
     ),
     (
-        re.compile(r"\brm\s+-[a-zA-Z]*r[a-zA-Z]*f?[a-zA-Z]*\s+(\"?\$|/(\s|$)|~)"),
-        "deletes recursively from a variable, / or ~",
+        re.compile(r"\b(ba|z|da)?sh\s+(<\(\s*|-c\s+[\"']?\$\(\s*)(curl|wget)\b"),
+        "runs a downloaded script in a shell",
+    ),
+    (
+        # `rm -rf`, `rm -r -f`, `rm --recursive`, of a variable, an absolute path, ~ or ../
+        re.compile(
+            r"\brm\s+(-[a-zA-Z]+\s+|--[a-z-]+\s+)*(-[a-zA-Z]*[rR][a-zA-Z]*|--recursive)\s+"
+            r"(-[a-zA-Z]+\s+|--[a-z-]+\s+)*[\"']?(\$|/|~|\.\.(/|\s|$))"
+        ),
+        "deletes recursively outside the project (a variable, an absolute path, ~ or ..)",
     ),
     (
         re.compile(r">\s*(/etc/|/usr/|~/\.|\$HOME/\.)"),

@@ -88,7 +88,7 @@ class CheckoutError(ScannerError):
 # --- credentials, URLs and refs -----------------------------------------------------------------
 
 # `scheme://` then everything up to the last `@` of the authority: the userinfo.
-_USERINFO_RE = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]*@")
+_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]*@")
 
 
 def redact_url(url: str) -> str:
@@ -591,6 +591,9 @@ def inspect_checkouts(specs: Sequence[SourceSpec], workdir: Path) -> tuple[SyncR
         try:
             sha = str(runner.execute(["git", "rev-parse", "--verify", "HEAD"])).strip()
             date = str(runner.execute(["git", "show", "-s", "--format=%cI", sha])).strip()
+            # A damaged index fails here, for this repository alone, not later in discovery
+            # (which would stop the whole scan).
+            runner.execute(["git", "ls-files", "-s", "-z"], stdout_as_string=False)
         except CommandError as err:
             reason = f"checkout {checkout} is unusable: {_git_message(err)}"
             results.append(result(spec, reason=reason))

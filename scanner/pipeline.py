@@ -246,8 +246,10 @@ def run_scan(opts: CommonOptions, *, offline: bool) -> ScanOutcome:
             discovery = discover_all(sources, jobs=opts.effective_jobs, cache=cache)
         baseline = load_baseline(opts.output / CATALOG_JSON)
         analysis = analyse(opts, manifests, sources, discovery, baseline, timer)
-    with timer.stage("render"):
-        rendered = render_analysis(opts.output, manifests, analysis, check=False)
+        # Still under the lock: a second scan must not read the baseline, or write, while
+        # this one is writing.
+        with timer.stage("render"):
+            rendered = render_analysis(opts.output, manifests, analysis, check=False)
     return ScanOutcome(tuple(sources), discovery, analysis, rendered, dict(timer.stages))
 
 

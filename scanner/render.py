@@ -14,18 +14,18 @@ from pathlib import Path
 import jinja2
 
 from scanner.catalog import Catalog
-from scanner.errors import ScannerError
+from scanner.errors import OutputError, ScannerError
 from scanner.marketplace import Marketplace, marketplace_json
 from scanner.models import SCHEMA_VERSION, JsonObject, JsonValue
 from scanner.plugin_view import PluginView
 from scanner.practices import Practice
 from scanner.validate import validate_path
 from scanner.writer import (
+    OutputTransaction,
     compare_tree,
     dump_json,
     read_tree,
-    remove_tree,
-    replace_tree,
+    recover_interrupted,
     write_atomic,
     write_files,
 )
@@ -47,6 +47,7 @@ def catalog_files(catalog: Catalog) -> dict[str, str]:
 
 PLUGIN_MANIFEST = ".claude-plugin/plugin.json"
 MARKETPLACE_FILE = ".claude-plugin/marketplace.json"
+CATALOG_FILE = "catalog/catalog.json"  # the next scan's baseline: written last
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("scanner", "templates"),
@@ -227,8 +228,18 @@ def render_outputs(
     single_files: Mapping[str, str],
     check: bool,
 ) -> RenderResult:
-    """Compute every output file; write what changed (or, with `check`, only compare)."""
+    """Compute every output file; write what changed (or, with `check`, only compare).
+
+    Writing is all or nothing up to the final renames (scanner.writer.OutputTransaction): a
+    failure leaves the previous output as it was. The catalog goes in last."""
     plugins_dir = output / "plugins"
+    if not check:
+        # A run killed inside a folder swap left the previous plugin beside its place: put it
+        # back before its plugin.json is read for the version.
+        try:
+            recover_interrupted(plugins_dir)
+        except OSError as err:
+            raise OutputError(f"cannot repair {plugins_dir}: {err.strerror or err}") from err
     trees: dict[str, dict[str, str]] = {}
     versions: dict[str, str] = {}
     for practice in sorted(practices, key=lambda p: p.plugin):
@@ -247,24 +258,28 @@ def render_outputs(
     retired = [f"plugins/{name}" for name in existing if f"plugins/{name}" not in trees]
     retired = [r for r in retired if not r.split("/")[-1].startswith((".tmp-", ".old-"))]
     changed: list[str] = []
-    for folder, files in trees.items():
-        change = (
-            compare_tree(output / folder, files) if check else replace_tree(output / folder, files)
-        )
-        if change.changed:
-            changed.append(folder)
-    for folder in retired:
-        changed.append(folder)
-        if not check:
-            remove_tree(output / folder)
-    for rel, text in sorted(files_out.items()):
-        target = output / rel
-        if check:
+    if check:
+        for folder, files in trees.items():
+            if compare_tree(output / folder, files).changed:
+                changed.append(folder)
+        changed += retired
+        for rel, text in sorted(files_out.items()):
+            target = output / rel
             current = target.read_text(encoding="utf-8") if target.is_file() else None
             if current != text:
                 changed.append(rel)
-        elif write_atomic(target, text):
-            changed.append(rel)
+        return RenderResult(tuple(sorted(changed)), versions)
+    with OutputTransaction() as transaction:
+        for folder, files in trees.items():
+            if transaction.stage_tree(output / folder, files).changed:
+                changed.append(folder)
+        for folder in retired:
+            changed.append(folder)
+            transaction.stage_removal(output / folder)
+        for rel, text in sorted(files_out.items()):
+            if transaction.stage_file(output / rel, text, last=rel == CATALOG_FILE):
+                changed.append(rel)
+        transaction.commit()
     return RenderResult(tuple(sorted(changed)), versions)
 
 

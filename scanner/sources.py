@@ -167,6 +167,14 @@ def load_sources(path: Path) -> tuple[SourceSpec, ...]:
         raise ManifestError(str(path), [f"not valid YAML ({where}): {err.problem}"]) from err
     except yaml.YAMLError as err:
         raise ManifestError(str(path), [f"not valid YAML: {err}"]) from err
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
+        # What PyYAML's constructors raise on a tagged value they cannot build (`!!float x`,
+        # `!!timestamp 0000-0-0`): the file is wrong, not the scanner.
+        raise ManifestError(
+            str(path), [f"not valid YAML: a value cannot be read ({type(err).__name__}: {err})"]
+        ) from err
+    except RecursionError as err:
+        raise ManifestError(str(path), ["not valid YAML: nested too deeply"]) from err
     if not isinstance(raw, dict):
         raise ManifestError(
             str(path),

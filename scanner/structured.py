@@ -7,6 +7,8 @@ hostile file costs one problem record, never memory, time or the scan."""
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,7 @@ MAX_JSON_BYTES = 2 * 1024 * 1024
 MAX_YAML_NODES = 20_000  # values produced after alias expansion: stops "billion laughs"
 MAX_JSON_NODES = 500_000
 MAX_DEPTH = 64
+MAX_INT_BITS = 256  # a larger YAML integer is kept as its text
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,29 @@ class _DuplicateKeyLoader(yaml.SafeLoader):
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def _scalar_or_text(self, node: yaml.Node) -> object:
+        """A date or integer Python cannot hold (`2024-13-45`, 5000 digits) stays text: one
+        odd value must not cost the whole front matter. So does an integer too long to print
+        (`0b` and 20000 binary digits), which would stop the JSON writer."""
+        assert isinstance(node, yaml.ScalarNode)
+        try:
+            value = _SAFE_SCALARS[node.tag](self, node)
+        except (ValueError, KeyError, AttributeError, IndexError):  # each raises on junk
+            return str(node.value)
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            return str(node.value)
+        return value
+
+
+_SAFE_SCALARS = {
+    "tag:yaml.org,2002:bool": yaml.SafeLoader.construct_yaml_bool,  # `!!bool maybe`: KeyError
+    "tag:yaml.org,2002:float": yaml.SafeLoader.construct_yaml_float,
+    "tag:yaml.org,2002:int": yaml.SafeLoader.construct_yaml_int,
+    "tag:yaml.org,2002:timestamp": yaml.SafeLoader.construct_yaml_timestamp,
+}
+for _tag in _SAFE_SCALARS:
+    _DuplicateKeyLoader.add_constructor(_tag, _DuplicateKeyLoader._scalar_or_text)
+
 
 class _TooComplexError(Exception):
     pass
@@ -63,6 +89,15 @@ class _Budget:
     def __init__(self, limit: int) -> None:
         self.nodes = 0
         self.limit = limit
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_text(text: str) -> str:
+    """A `\\ud800` escape in JSON or YAML yields a lone surrogate, which no UTF-8 file can hold:
+    left in, it would stop the writer. It becomes U+FFFD, as undecodable bytes do."""
+    return _SURROGATE_RE.sub("\ufffd", text)
 
 
 def _to_json(value: object, budget: _Budget, problems: list[Problem]) -> JsonValue:
@@ -89,14 +124,21 @@ def _to_json(value: object, budget: _Budget, problems: list[Problem]) -> JsonVal
                         Problem("non-string-key", f"key {key!r} is not a string; read as text")
                     )
                     key = str(key)
+                key = _clean_text(key)
                 out[key] = None
                 stack.append((sub, out, key, depth + 1))
-        elif isinstance(item, list | tuple):
+        elif isinstance(item, list | tuple | set | frozenset):
+            if isinstance(item, set | frozenset):  # `!!set`: in a stable order, not hash order
+                item = sorted(item, key=repr)
             seq: list[JsonValue] = [None] * len(item)
             parent[slot] = seq
             for index, sub in enumerate(item):
                 stack.append((sub, seq, index, depth + 1))
-        elif item is None or isinstance(item, bool | int | float | str):
+        elif isinstance(item, str):
+            parent[slot] = _clean_text(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            parent[slot] = str(item)  # .inf and NaN: JSON has no such numbers
+        elif item is None or isinstance(item, bool | int | float):
             parent[slot] = item
         else:  # dates, timestamps, binary: keep their text form
             parent[slot] = str(item)
@@ -111,7 +153,12 @@ def parse_yaml(text: str, *, max_bytes: int = MAX_FRONTMATTER_BYTES) -> Parsed:
             False,
             (Problem("frontmatter-too-large", f"front matter is larger than {max_bytes} bytes"),),
         )
-    loader = _DuplicateKeyLoader(text)
+    try:
+        # The reader refuses control characters as soon as the loader is made.
+        loader = _DuplicateKeyLoader(text)
+    except yaml.YAMLError as err:
+        detail = " ".join(str(err).split())
+        return Parsed(None, False, (Problem("yaml-parse-error", f"YAML error: {detail}"),))
     try:
         loaded = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
@@ -123,6 +170,9 @@ def parse_yaml(text: str, *, max_bytes: int = MAX_FRONTMATTER_BYTES) -> Parsed:
         return Parsed(None, False, (Problem("yaml-parse-error", f"YAML error: {detail}"),))
     except RecursionError:
         return Parsed(None, False, (Problem("yaml-too-complex", "YAML nested too deeply"),))
+    except ValueError as err:  # a constructor the text fallback does not cover refusing a value
+        detail = " ".join(str(err).split())
+        return Parsed(None, False, (Problem("yaml-parse-error", f"YAML value error: {detail}"),))
     finally:
         loader.dispose()
     problems = [
@@ -150,6 +200,9 @@ def parse_json(text: str, *, max_bytes: int = MAX_JSON_BYTES) -> Parsed:
         )
     except RecursionError:
         return Parsed(None, False, (Problem("json-too-complex", "JSON nested too deeply"),))
+    except ValueError as err:  # an integer longer than Python converts (4300 digits)
+        detail = " ".join(str(err).split())
+        return Parsed(None, False, (Problem("json-parse-error", f"JSON value error: {detail}"),))
     problems: list[Problem] = []
     try:
         data = _to_json(loaded, _Budget(MAX_JSON_NODES), problems)

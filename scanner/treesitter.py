@@ -12,6 +12,16 @@ a long run of anonymous children, which is what a large paragraph is in both Mar
 (every `[`, `(`, `` ` `` and `.` is a token). A 2 MB paragraph of `[` took 7 s per query; the
 walk is linear and, because it does not enter paragraphs, also faster on ordinary files.
 
+Hostile input is bounded by counts, never by the clock, so results stay deterministic. The
+inline Markdown grammar is quadratic in the images of one block (`![a](b)` 2500 times: 2 s) and
+overflows the C stack on links nested about 85 000 deep (`[a](` repeated: a segfault); a block
+past MAX_INLINE_BRACKETS or MAX_INLINE_IMAGES, or past what is left of the document's
+MAX_DOCUMENT_BRACKETS or MAX_DOCUMENT_IMAGES, is not parsed for links (a heading's text is then
+empty). The code query cursor is quadratic in a run of anonymous siblings (40 000 `(`: 2 s)
+and collapses on a chain of calls more than about 32 000 long (`a.b().b()...`, 40 000 of them:
+13 s, a tree 80 000 deep); a tree past MAX_CODE_ANONYMOUS_RUN or MAX_CODE_DEPTH gets no query
+(no imports or calls, `has_errors`).
+
 Markdown inline content is parsed one block at a time (each `inline` node, minus the block
 markers inside it, as the parser's included ranges). Parsing all blocks as one set of ranges
 lets inline constructs run across blocks (a backtick in one paragraph closing a code span
@@ -49,6 +59,13 @@ __all__ = [
 
 MAX_CALLS = 2000  # distinct callee names kept per file
 MAX_IMPORTS = 2000
+# Bounds on hostile input (see the module docstring); real files stay far below them.
+MAX_INLINE_BRACKETS = 10_000  # `[` in one inline block
+MAX_INLINE_IMAGES = 500  # `![` in one inline block
+MAX_DOCUMENT_IMAGES = 5_000  # `![` in the inline blocks of one document
+MAX_DOCUMENT_BRACKETS = 100_000  # `[` in the inline blocks of one document
+MAX_CODE_DEPTH = 50_000  # syntax tree depth of a source file (the cliff is past 60 000)
+MAX_CODE_ANONYMOUS_RUN = 1_000  # consecutive unnamed siblings (punctuation) in a source file
 _MAX_CALLEE_BYTES = 256  # longer callee text is a call chain with arguments, not a dotted name
 
 # language -> (grammar loader, query file stem)
@@ -509,12 +526,21 @@ def parse_markdown(text: str) -> MarkdownDoc:
     heading_texts: dict[int, str] = {}  # heading start byte -> its text
 
     reader = _InlineReader(src, definitions)
+    images_left, brackets_left = MAX_DOCUMENT_IMAGES, MAX_DOCUMENT_BRACKETS
     for inline in inlines:
         of_heading = heading_of_inline.get(inline.start_byte)
         if of_heading is None and not _INLINE_TRIGGER.search(
             src, inline.start_byte, inline.end_byte
         ):
             continue  # no link, image, autolink or code span can start here
+        images = src.count(b"![", inline.start_byte, inline.end_byte)
+        brackets = src.count(b"[", inline.start_byte, inline.end_byte)
+        if images > min(MAX_INLINE_IMAGES, images_left) or brackets > min(
+            MAX_INLINE_BRACKETS, brackets_left
+        ):
+            continue  # too costly (or crashing) for the inline grammar: see the docstring
+        images_left -= images
+        brackets_left -= brackets
         ranges, gaps = _inline_ranges(inline)
         inline_root = reader.parse(ranges)
         if of_heading is not None:
@@ -589,6 +615,33 @@ def _callee_name(src: bytes, node: Node) -> tuple[str, Node] | None:
     return None
 
 
+def _too_costly_to_query(root: Node) -> bool:
+    """Whether the tree is deeper than MAX_CODE_DEPTH or has more than MAX_CODE_ANONYMOUS_RUN
+    unnamed siblings in a row: shapes on which the query cursor takes minutes. One linear walk
+    (about 30 ms for 2 MB of ordinary code)."""
+    cursor = root.walk()
+    depth = run = 0
+    while True:
+        node = cursor.node
+        if node is not None and not node.is_named:
+            run += 1
+            if run > MAX_CODE_ANONYMOUS_RUN:
+                return True
+        else:
+            run = 0
+        if cursor.goto_first_child():
+            depth += 1
+            run = 0
+            if depth > MAX_CODE_DEPTH:
+                return True
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return False
+            depth -= 1
+            run = 0
+
+
 def parse_code(data: bytes, language: str) -> CodeFacts:
     """Imports and calls of one source file in `language` (one of CODE_LANGUAGES)."""
     if language not in _CODE_GRAMMARS:
@@ -596,6 +649,8 @@ def parse_code(data: bytes, language: str) -> CodeFacts:
             f"unsupported code language {language!r}; expected one of {sorted(_CODE_GRAMMARS)}"
         )
     tree = _parser(language, lambda: _code_language(language)).parse(data)
+    if _too_costly_to_query(tree.root_node):
+        return CodeFacts(language=language, imports=(), calls=(), has_errors=True)
     captures = QueryCursor(_code_query(language)).captures(tree.root_node)
 
     found_imports: list[tuple[int, str, int]] = []  # (start byte, module, line)

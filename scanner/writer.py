@@ -2,7 +2,13 @@
 
 Files are written to a temporary sibling and renamed into place; a generated folder (a plugin)
 is built whole beside the old one and swapped in, so a crash leaves the old output or the new,
-never a mix. Check mode computes the same differences and writes nothing."""
+never a mix. Check mode computes the same differences and writes nothing.
+
+A whole run writes through one OutputTransaction: every file and folder is first staged on disk
+beside its final place, and only when all of them are there are they renamed in. A write that
+fails (a full disk, a file where a folder must be) therefore leaves the previous output exactly
+as it was. The catalog is renamed in last: a run killed while renaming leaves the previous
+catalog as the baseline, so the next run reports the same changes again instead of none."""
 
 from __future__ import annotations
 
@@ -13,12 +19,14 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from scanner.errors import OutputError
 from scanner.models import JsonValue
 
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
+FILE_MODE = 0o644  # mkstemp makes 0600: generated files are for everyone to read
 
 
 def dump_json(data: JsonValue) -> str:
@@ -33,6 +41,7 @@ def _fail(path: Path, err: OSError) -> OutputError:
 def _write_new_file(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}-", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -145,6 +154,131 @@ def replace_tree(folder: Path, files: Mapping[str, str]) -> TreeChange:
     except OSError as err:
         raise _fail(folder, err) from err
     return change
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary siblings of `path` that a killed run left (their prefix is reserved)."""
+    for stale in path.parent.glob(f"{TMP_PREFIX}{path.name}-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())  # a full disk shows here at the latest, before any rename
+
+
+class OutputTransaction:
+    """Everything one run writes: staged beside its final place, then moved in all together.
+
+    `stage_file` and `stage_tree` write to temporary siblings (and say whether anything
+    changes); `commit` renames them in (the files staged with `last=True` after everything
+    else); leaving the `with` block without committing, or with an error, deletes what was
+    staged. Errors are OutputError: `commit` is the only step that touches the previous output.
+    """
+
+    def __init__(self) -> None:
+        self._files: list[tuple[Path, Path, bool]] = []  # (temporary, final, last)
+        self._trees: list[tuple[Path, Path]] = []  # (staging folder, final folder)
+        self._removals: list[Path] = []
+        self._done = False
+
+    def __enter__(self) -> OutputTransaction:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._done:
+            self.abort()
+
+    def stage_file(self, path: Path, text: str, *, last: bool = False) -> bool:
+        """Stage `text` for `path`; False (nothing staged) when the file already holds it."""
+        data = text.encode("utf-8")
+        try:
+            if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
+                return False
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temporaries(path)
+            fd, name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}-", dir=path.parent)
+            os.fchmod(fd, FILE_MODE)
+            os.close(fd)
+            temporary = Path(name)
+            self._files.append((temporary, path, last))
+            _write_synced(temporary, data)
+        except OSError as err:
+            raise _fail(path, err) from err
+        return True
+
+    def stage_tree(self, folder: Path, files: Mapping[str, str]) -> TreeChange:
+        """Stage a complete new `folder` holding exactly `files`, if that changes anything.
+        Call `recover_interrupted(folder.parent)` first: it deletes staging folders."""
+        change = compare_tree(folder, files)
+        if not change.changed:
+            return change
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(
+                tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{folder.name}-", dir=folder.parent)
+            )
+            self._trees.append((staging, folder))
+            for rel, text in sorted(files.items()):
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _write_synced(target, text.encode("utf-8"))
+            staging.chmod(0o755)
+        except OSError as err:
+            raise _fail(folder, err) from err
+        return change
+
+    def stage_removal(self, folder: Path) -> None:
+        self._removals.append(folder)
+
+    def commit(self) -> None:
+        """Rename everything staged into place; the `last` files after all the rest."""
+        self._done = True
+        try:
+            for temporary, final, last in self._files:
+                if not last:
+                    temporary.replace(final)
+            for staging, folder in self._trees:
+                if folder.exists():
+                    old = Path(
+                        tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{folder.name}-", dir=folder.parent)
+                    )
+                    old.rmdir()
+                    folder.replace(old)
+                    staging.replace(folder)
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    staging.replace(folder)
+            for folder in self._removals:
+                remove_tree(folder)
+            for temporary, final, last in self._files:
+                if last:
+                    temporary.replace(final)
+        except OSError as err:
+            self.abort()
+            raise OutputError(
+                f"cannot finish writing the output: {err.strerror or err} "
+                f"({err.filename or ''}); rerun the scan to repair it"
+            ) from err
+
+    def abort(self) -> None:
+        """Delete whatever was staged and not yet renamed in."""
+        self._done = True
+        for temporary, _, _ in self._files:
+            temporary.unlink(missing_ok=True)
+        for staging, _ in self._trees:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._files, self._trees, self._removals = [], [], []
 
 
 def remove_tree(folder: Path) -> None:

@@ -2,13 +2,18 @@
 parse function from a file's text to an Asset and its ScanIssues.
 
 A parse function returns None when the file is not its kind after all (an `agents/README.md`),
-so the next handler in the registry may claim it."""
+so the next handler in the registry may claim it.
+
+Every result leaves through `redact_result`: whatever a parse function copies from the file (front
+matter, titles, headings, link targets, config details, messages), a secret in it is replaced
+before anything downstream sees it, and reported once."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +32,7 @@ from scanner.models import (
     Severity,
     Stage,
 )
+from scanner.secrets import redact, redact_json
 from scanner.structured import Parsed, Problem, parse_json, parse_yaml
 
 
@@ -105,6 +111,62 @@ class HandlerResult:
 
 ParseFunction = Callable[[FileInput], HandlerResult | None]
 
+LEAKED_SECRET = "leaked-secret"
+
+
+def _redact_mapping(data: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
+    clean = redact_json(dict(data))
+    return clean if isinstance(clean, dict) else {}
+
+
+def redact_asset(asset: Asset) -> Asset:
+    """The asset with every secret in its harvested text replaced (scanner.secrets)."""
+    return replace(
+        asset,
+        name=redact(asset.name),
+        title=redact(asset.title),
+        description=redact(asset.description),
+        frontmatter=_redact_mapping(asset.frontmatter),
+        headings=tuple(redact(h) for h in asset.headings),
+        references=tuple(
+            replace(r, target=redact(r.target), text=redact(r.text)) for r in asset.references
+        ),
+        details=_redact_mapping(asset.details),
+    )
+
+
+def redact_result(result: HandlerResult | None) -> HandlerResult | None:
+    """A handler's result with its secrets redacted; a file whose asset held one gets a
+    `leaked-secret` issue unless its handler reported the leak itself."""
+    if result is None:
+        return None
+    issues = tuple(replace(i, message=redact(i.message)) for i in result.issues)
+    asset = result.asset
+    if asset is None:
+        return HandlerResult(None, issues)
+    clean = redact_asset(asset)
+    if clean != asset and not any(i.code == LEAKED_SECRET for i in issues):
+        issues += (
+            ScanIssue(
+                Stage.DISCOVER,
+                Severity.ERROR,
+                LEAKED_SECRET,
+                "a literal credential appears in this file; it is redacted in the catalog and "
+                "everything generated from it: remove it from the repository and rotate it",
+                repo=asset.repo,
+                path=asset.path,
+            ),
+        )
+    return HandlerResult(clean, issues)
+
+
+def _redacting(parse: ParseFunction) -> ParseFunction:
+    @functools.wraps(parse)
+    def parse_and_redact(fi: FileInput) -> HandlerResult | None:
+        return redact_result(parse(fi))
+
+    return parse_and_redact
+
 
 @dataclass(frozen=True, slots=True)
 class Handler:
@@ -118,6 +180,8 @@ class Handler:
     _exclude_spec: pathspec.PathSpec[Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # No handler can forget to redact: its parse function is wrapped once, here.
+        object.__setattr__(self, "parse", _redacting(self.parse))
         object.__setattr__(self, "_spec", pathspec.PathSpec.from_lines("gitignore", self.patterns))
         object.__setattr__(
             self, "_exclude_spec", pathspec.PathSpec.from_lines("gitignore", self.exclude)

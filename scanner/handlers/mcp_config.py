@@ -82,6 +82,16 @@ def servers_of(fi: FileInput, data: dict[str, JsonValue], issues: list[ScanIssue
                     Severity.ERROR, "mcp-server-invalid", f"server {name!r} has no command or url"
                 )
             )
+        for where, text in (("command", command), ("url", url)):
+            if isinstance(text, str) and redact(text) != text:
+                issues.append(
+                    fi.issue(
+                        Severity.ERROR,
+                        "leaked-secret",
+                        f"server {name!r} {where} holds a literal credential; use ${{VAR}} and "
+                        "rotate the exposed value",
+                    )
+                )
         record: dict[str, JsonValue] = {
             "name": name,
             "transport": transport if isinstance(transport, str) else None,
