@@ -283,8 +283,16 @@ def diff(
     )
 
 
-def _crash_log() -> Path:
-    return resolve_workdir(None) / "scanner-crash.log"
+def _crash_log(argv: list[str] | None) -> Path:
+    """In the work directory the command was given (--workdir), else the default one."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    workdir: Path | None = None
+    for index, arg in enumerate(args):
+        if arg == "--workdir" and index + 1 < len(args):
+            workdir = Path(args[index + 1])
+        elif arg.startswith("--workdir="):
+            workdir = Path(arg.split("=", 1)[1])
+    return resolve_workdir(workdir) / "scanner-crash.log"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scanner: {err.format_message()}", file=sys.stderr)  # noqa: T201
         return int(ExitCode.USAGE)
     except Exception:  # noqa: BLE001 - the last-resort handler: one line, traceback to a log
-        log = _crash_log()
+        log = _crash_log(argv)
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(traceback.format_exc(), encoding="utf-8")

@@ -545,6 +545,10 @@ class _RepoPlan:
         selection = self._select()
         candidates: list[tuple[TrackedFile, tuple[str, ...]]] = []
         for entry in self.resolver.files:
+            unsafe = self.resolver.path_issue(entry)
+            if unsafe is not None:
+                self.issues.append(unsafe)
+                continue
             if entry.is_submodule:
                 loaded_issue = self.resolver.load(entry)  # recorded, never entered
                 if isinstance(loaded_issue, ScanIssue):

@@ -70,13 +70,16 @@ class PluginView:
 
 
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TAG_RE = re.compile(r"<[^>]*>")
+_TAG_RE = re.compile(r"<!--|-->|<[^>]*>")
+# Placeholders Claude Code would expand in a skill or command: kept as words, never live.
+_PLACEHOLDER_RE = re.compile(r"\$(\{[^}]*\}|ARGUMENTS|[0-9])")
 
 
 def one_sentence(text: str, limit: int = MAX_DESCRIPTION) -> str:
     """The first sentence of a harvested description, as plain text: its links (relative to a
     file we do not ship) keep only their words, and HTML tags go."""
-    flat = " ".join(_TAG_RE.sub("", _LINK_RE.sub(r"\1", text)).split())
+    plain = _TAG_RE.sub("", _LINK_RE.sub(r"\1", text))
+    flat = " ".join(_PLACEHOLDER_RE.sub(lambda m: m.group(1).strip("{}"), plain).split())
     for stop in (". ", "! ", "? "):
         cut = flat.find(stop)
         if 0 < cut < limit:

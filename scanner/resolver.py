@@ -85,6 +85,18 @@ class Resolver:
         self.by_path: dict[str, TrackedFile] = {f.path: f for f in self.files}
         self._reader: gitops.BlobReader | None = None
 
+    def path_issue(self, entry: TrackedFile) -> ScanIssue | None:
+        """A path with control characters (a newline, say) is never a candidate: it would break
+        every list and table it appeared in. It is reported, so nothing vanishes silently."""
+        if not any(ord(ch) < 32 or ord(ch) == 127 for ch in entry.path):
+            return None
+        return self._issue(
+            entry.path,
+            Severity.WARNING,
+            "unsafe-path",
+            f"path {entry.path!r} contains control characters; not scanned",
+        )
+
     @contextmanager
     def opened(self) -> Iterator[Resolver]:
         """Keep one `git cat-file` process for all reads of this checkout."""

@@ -146,3 +146,6 @@ def test_cited_descriptions_carry_no_links_into_the_plugin() -> None:
     text = "Pairs with [the skill](../SKILL.md), see <b>notes</b> and ![x](img.png). More here."
     assert one_sentence(text) == "Pairs with the skill, see notes and x."
     assert one_sentence("word " * 100).endswith("…")
+    assert one_sentence("Runs <!-- hidden $ARGUMENTS with ${CLAUDE_PLUGIN_ROOT}") == (
+        "Runs hidden ARGUMENTS with CLAUDE_PLUGIN_ROOT"
+    )

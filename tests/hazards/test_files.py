@@ -131,11 +131,6 @@ def test_paths_with_spaces_and_unicode_are_assets(run: Run, path: str) -> None:
     assert path in report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="discover/resolver (not ours to change): a tracked path with a newline matches no "
-    "handler glob (pathspec's `.` stops at newlines) and vanishes without a ScanIssue",
-)
 def test_a_path_with_a_newline_is_reported(tmp_path: Path) -> None:
     repo = make_repo(
         tmp_path / "remotes" / "newline",
