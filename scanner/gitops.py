@@ -18,15 +18,17 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import IO, Literal
 from urllib.parse import urlsplit
 
 import git
@@ -891,3 +893,75 @@ def read_file_at_ref(repo_dir: Path, ref: str, path: str) -> bytes:
             f"{path} at {ref} ({sha[:12]}) cannot be read: {_git_message(err)}"
         ) from err
     return data if isinstance(data, bytes) else b""
+
+
+# --- reading many blobs in one pass ---------------------------------------------------------------
+
+BLOB_MISSING = -1
+
+
+def _feed(stream: IO[bytes] | None, data: bytes) -> None:
+    """Write a batch request from a thread, so that git's output never blocks its input."""
+    if stream is None:
+        return
+    try:
+        stream.write(data)
+    except BrokenPipeError:
+        pass  # git died; the reader reports the missing objects
+    finally:
+        with suppress(BrokenPipeError):
+            stream.close()
+
+
+def _batch(
+    checkout: Path, option: str, shas: Sequence[str]
+) -> Generator[tuple[str, bytes], None, None]:
+    """(header line, content or b"") per SHA from one `git cat-file <option>` process."""
+    runner = _checkout_git(checkout)
+    runner.update_environment(GIT_NO_LAZY_FETCH="1")
+    proc = runner.execute(["git", "cat-file", option], as_process=True, istream=subprocess.PIPE)
+    request = "".join(f"{sha}\n" for sha in shas).encode("ascii")
+    writer = threading.Thread(target=_feed, args=(proc.stdin, request), daemon=True)
+    writer.start()
+    stdout = proc.stdout
+    assert stdout is not None
+    try:
+        for _ in shas:
+            header = stdout.readline().decode("ascii", "replace").rstrip("\n")
+            parts = header.split(" ")
+            if option == "--batch" and len(parts) == 3 and parts[1] == "blob":
+                size = int(parts[2])
+                data = stdout.read(size)
+                stdout.read(1)  # the newline after the content
+                yield header, data
+            else:
+                yield header, b""
+    finally:
+        writer.join()
+        proc.wait()
+
+
+def read_blobs(
+    checkout: Path, shas: Sequence[str], *, max_bytes: int
+) -> Iterator[tuple[str, int, bytes | None]]:
+    """(sha, size, data) for each SHA, in order, through two git processes for all of them:
+    `cat-file --batch-check` for the sizes, then `cat-file --batch` for the blobs within
+    `max_bytes`. `data` is None for a blob over the cap; size is BLOB_MISSING for an object
+    that is absent or not a blob. Lazy fetching stays off, as in BlobReader."""
+    for sha in shas:
+        if not _SHA_RE.match(sha):
+            raise BlobUnavailableError(f"{sha!r} is not a blob SHA")
+    sizes: list[int] = []
+    for sha, (header, _) in zip(shas, _batch(checkout, "--batch-check", shas), strict=True):
+        parts = header.split(" ")
+        ok = len(parts) == 3 and parts[0] == sha and parts[1] == "blob"
+        sizes.append(int(parts[2]) if ok else BLOB_MISSING)
+    wanted = [sha for sha, size in zip(shas, sizes, strict=True) if 0 <= size <= max_bytes]
+    contents = _batch(checkout, "--batch", wanted)  # streamed in the order of `shas`
+    for sha, size in zip(shas, sizes, strict=True):
+        if 0 <= size <= max_bytes:
+            _, data = next(contents)
+            yield sha, size, data
+        else:
+            yield sha, size, None
+    contents.close()

@@ -167,16 +167,23 @@ class Resolver:
             if isinstance(target, ScanIssue):
                 return target
             size = self._size(target.blob_sha)
-            if size > self.max_file_bytes:
-                return self._issue(
-                    entry.path,
-                    Severity.WARNING,
-                    "file-too-large",
-                    f"{size} bytes is over the {self.max_file_bytes}-byte cap; not parsed",
-                )
-            data = self._read_raw(target.blob_sha)
+            data = None if size > self.max_file_bytes else self._read_raw(target.blob_sha)
         except gitops.BlobUnavailableError as err:
             return self._issue(entry.path, Severity.ERROR, "blob-unavailable", str(err))
+        symlink_target = target.path if entry.is_symlink else ""
+        return self._decoded(entry, target.blob_sha, size, data, symlink_target)
+
+    def _decoded(
+        self, entry: TrackedFile, sha: str, size: int, data: bytes | None, symlink_target: str = ""
+    ) -> Loaded | ScanIssue:
+        """Bytes read for `entry` (None: over the size cap) as text, or why not."""
+        if data is None:
+            return self._issue(
+                entry.path,
+                Severity.WARNING,
+                "file-too-large",
+                f"{size} bytes is over the {self.max_file_bytes}-byte cap; not parsed",
+            )
         text = decode_text(data)
         if text is None:
             return self._issue(
@@ -185,19 +192,31 @@ class Resolver:
                 "not-text",
                 "binary or undecodable content (expected UTF-8 or UTF-16 with BOM); not parsed",
             )
-        return Loaded(
-            file=entry,
-            content_sha=target.blob_sha,
-            size=size,
-            text=text,
-            symlink_target=target.path if entry.is_symlink else "",
-        )
+        return Loaded(entry, sha, size, text, symlink_target)
 
     def load_many(
         self, entries: Sequence[TrackedFile]
     ) -> Iterator[tuple[TrackedFile, Loaded | ScanIssue]]:
-        """`load` for many files, in order. Discovery reads through this, so that a batched
-        reader (one `git cat-file --batch` pass for all of them) can replace the per-blob
-        round trips here without touching discovery."""
+        """`load` for many files, in order: regular files through one batched read."""
+        regular = [e for e in entries if not (e.is_symlink or e.is_submodule)]
+        batch = gitops.read_blobs(
+            self.checkout, [e.blob_sha for e in regular], max_bytes=self.max_file_bytes
+        )
         for entry in entries:
-            yield entry, self.load(entry)
+            if entry.is_symlink or entry.is_submodule:
+                yield entry, self.load(entry)
+                continue
+            sha, size, data = next(batch)
+            if size == gitops.BLOB_MISSING:
+                yield (
+                    entry,
+                    self._issue(
+                        entry.path,
+                        Severity.ERROR,
+                        "blob-unavailable",
+                        f"blob {sha} cannot be read from {self.checkout} (missing); the checkout "
+                        "may be incomplete or corrupt: run `scanner sync` again",
+                    ),
+                )
+                continue
+            yield entry, self._decoded(entry, sha, size, data)
