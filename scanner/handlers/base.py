@@ -83,6 +83,39 @@ class FileInput:
     def json(self) -> Parsed:
         return parse_json(self.text)
 
+    def asset(
+        self,
+        kind: AssetKind,
+        found_by: str,
+        language: str,
+        *,
+        name: str = "",
+        title: str = "",
+        description: str = "",
+        frontmatter: Mapping[str, JsonValue] | None = None,
+        headings: tuple[str, ...] = (),
+        references: tuple[RawReference, ...] = (),
+        details: Mapping[str, JsonValue] | None = None,
+    ) -> Asset:
+        """An Asset of this file: identity, content and size come from the file itself."""
+        return Asset(
+            repo=self.repo,
+            path=self.path,
+            kind=kind,
+            found_by=found_by,
+            blob_sha=self.blob_sha,
+            size=self.size,
+            language=language,
+            name=name,
+            title=title,
+            description=description,
+            frontmatter=dict(frontmatter or {}),
+            headings=headings,
+            references=references,
+            details=dict(details or {}),
+            symlink_target=self.symlink_target,
+        )
+
     def issue(self, severity: Severity, code: str, message: str, line: int = 0) -> ScanIssue:
         return ScanIssue(
             Stage.DISCOVER, severity, code, message, repo=self.repo, path=self.path, line=line
@@ -298,22 +331,17 @@ def markdown_asset(
 ) -> Asset:
     doc = fi.markdown
     description = text_field(data, "description") or first_paragraph(fi)
-    return Asset(
-        repo=fi.repo,
-        path=fi.path,
-        kind=kind,
-        found_by=found_by,
-        blob_sha=fi.blob_sha,
-        size=fi.size,
-        language="markdown",
+    return fi.asset(
+        kind,
+        found_by,
+        "markdown",
         name=name,
         title=doc.title,
         description=description,
-        frontmatter=dict(data),
+        frontmatter=data,
         headings=tuple(h.text for h in doc.headings),
         references=tuple(markdown_references(fi) + (extra_refs or [])),
-        details=dict(details or {}),
-        symlink_target=fi.symlink_target,
+        details=details,
     )
 
 

@@ -15,7 +15,6 @@ from functools import cache
 from scanner import treesitter
 from scanner.handlers.base import FileInput, Handler, HandlerResult
 from scanner.models import (
-    Asset,
     AssetKind,
     CodeFacts,
     JsonValue,
@@ -319,20 +318,14 @@ def parse_source(fi: FileInput) -> HandlerResult | None:
         issues = (fi.issue(Severity.INFO, "code-parse-errors", f"{language} parse had errors"),)
     details["language"] = language
     refs = tuple(RawReference(RefKind.IMPORT, imp.module, imp.line) for imp in facts.imports)
-    asset = Asset(
-        repo=fi.repo,
-        path=fi.path,
-        kind=kind,
-        found_by=HANDLER_ID,
-        blob_sha=fi.blob_sha,
-        size=fi.size,
-        language=language,
+    asset = fi.asset(
+        kind,
+        HANDLER_ID,
+        language,
         name=posixpath.basename(fi.path),
-        title="",
         description=_describe(kind, language, details),
         references=refs,
         details=details,
-        symlink_target=fi.symlink_target,
     )
     return HandlerResult(asset, issues)
 
@@ -364,19 +357,13 @@ def parse_package_json(fi: FileInput) -> HandlerResult | None:
         "language": "json",
     }
     stack = ", ".join(frameworks + mcp + claude)
-    asset = Asset(
-        repo=fi.repo,
-        path=fi.path,
-        kind=AssetKind.CODE,
-        found_by=HANDLER_ID,
-        blob_sha=fi.blob_sha,
-        size=fi.size,
-        language="json",
+    asset = fi.asset(
+        AssetKind.CODE,
+        HANDLER_ID,
+        "json",
         name=name if isinstance(name, str) else posixpath.basename(fi.dir),
-        title="",
         description=description if isinstance(description, str) else f"Node package: {stack}",
         details=details,
-        symlink_target=fi.symlink_target,
     )
     return HandlerResult(asset, ())
 

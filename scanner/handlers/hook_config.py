@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from scanner.formats import HOOK_EVENTS, HOOK_TYPES, check_hook_command, check_matcher
 from scanner.handlers.base import FileInput, Handler, HandlerResult, stem
-from scanner.models import Asset, AssetKind, JsonValue, ScanIssue, Severity
+from scanner.models import AssetKind, JsonValue, ScanIssue, Severity
 from scanner.secrets import redact
 
 
@@ -87,19 +87,14 @@ def parse(fi: FileInput) -> HandlerResult | None:
     else:
         hooks = _hooks(fi, parsed.data["hooks"], issues)
     events = sorted({str(h["event"]) for h in hooks})
-    asset = Asset(
-        repo=fi.repo,
-        path=fi.path,
-        kind=AssetKind.HOOK,
-        found_by=HANDLER_ID,
-        blob_sha=fi.blob_sha,
-        size=fi.size,
-        language="json",
+    asset = fi.asset(
+        AssetKind.HOOK,
+        HANDLER_ID,
+        "json",
         name=stem(fi.path),
         title=f"Hooks: {', '.join(events)}" if events else "Hooks",
         description=f"{len(hooks)} hook(s) on {', '.join(events) or 'no events'}",
         details={"hooks": list(hooks), "events": list(events)},
-        symlink_target=fi.symlink_target,
     )
     return HandlerResult(asset, tuple(issues))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scanner.formats import check_marketplace
 from scanner.handlers.base import FileInput, Handler, HandlerResult
 from scanner.handlers.manifest_common import join_root, load_object, manifest_root
-from scanner.models import Asset, AssetKind, JsonValue, RawReference, RefKind, ScanIssue
+from scanner.models import AssetKind, JsonValue, RawReference, RefKind, ScanIssue
 from scanner.secrets import redact
 
 
@@ -51,20 +51,15 @@ def parse(fi: FileInput) -> HandlerResult:
             )
             if local:
                 refs.append(RawReference(RefKind.COMPONENT, join_root(base, local), 0, local))
-    asset = Asset(
-        repo=fi.repo,
-        path=fi.path,
-        kind=AssetKind.MARKETPLACE,
-        found_by=HANDLER_ID,
-        blob_sha=fi.blob_sha,
-        size=fi.size,
-        language="json",
+    asset = fi.asset(
+        AssetKind.MARKETPLACE,
+        HANDLER_ID,
+        "json",
         name=name,
         title=name,
         description=description,
         references=tuple(refs),
         details={"root": root, "plugins": plugins},
-        symlink_target=fi.symlink_target,
     )
     return HandlerResult(asset, tuple(issues))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from scanner.handlers.base import FileInput, Handler, HandlerResult, stem
-from scanner.models import Asset, AssetKind, JsonValue, ScanIssue, Severity
+from scanner.models import AssetKind, JsonValue, ScanIssue, Severity
 from scanner.secrets import REDACTED, is_literal_secret, redact
 
 VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}")
@@ -121,19 +121,14 @@ def parse(fi: FileInput) -> HandlerResult | None:
     issues: list[ScanIssue] = []
     servers = servers_of(fi, data, issues)
     count = len(servers) if isinstance(servers, list) else 0
-    asset = Asset(
-        repo=fi.repo,
-        path=fi.path,
-        kind=AssetKind.MCP_CONFIG,
-        found_by=HANDLER_ID,
-        blob_sha=fi.blob_sha,
-        size=fi.size,
-        language="json",
+    asset = fi.asset(
+        AssetKind.MCP_CONFIG,
+        HANDLER_ID,
+        "json",
         name=stem(fi.path).lstrip(".") or fi.filename,
         title="MCP servers",
         description=f"{count} MCP server(s) configured",
         details={"servers": servers},
-        symlink_target=fi.symlink_target,
     )
     return HandlerResult(asset, tuple(issues))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scanner.formats import PLUGIN_COMPONENT_KEYS, check_plugin_manifest, component_paths
 from scanner.handlers.base import FileInput, Handler, HandlerResult
 from scanner.handlers.manifest_common import join_root, load_object, manifest_root
-from scanner.models import Asset, AssetKind, JsonValue, RawReference, RefKind, ScanIssue
+from scanner.models import AssetKind, JsonValue, RawReference, RefKind, ScanIssue
 from scanner.secrets import redact
 
 
@@ -35,20 +35,15 @@ def parse(fi: FileInput) -> HandlerResult:
         mcp = data.get("mcpServers")
         if isinstance(mcp, dict):
             details["inline_mcp_servers"] = list[JsonValue](sorted(mcp))
-    asset = Asset(
-        repo=fi.repo,
-        path=fi.path,
-        kind=AssetKind.PLUGIN_MANIFEST,
-        found_by=HANDLER_ID,
-        blob_sha=fi.blob_sha,
-        size=fi.size,
-        language="json",
+    asset = fi.asset(
+        AssetKind.PLUGIN_MANIFEST,
+        HANDLER_ID,
+        "json",
         name=name,
         title=name,
         description=description,
         references=tuple(refs),
         details=details,
-        symlink_target=fi.symlink_target,
     )
     return HandlerResult(asset, tuple(issues))
 
