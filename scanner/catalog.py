@@ -95,12 +95,6 @@ class Catalog:
             kinds[entry.asset.kind.value] = kinds.get(entry.asset.kind.value, 0) + 1
         return out
 
-    def find(self, asset_id: str) -> CatalogEntry | None:
-        for entry in self.entries:
-            if entry.asset.id == asset_id:
-                return entry
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class Baseline:

@@ -40,7 +40,12 @@ from scanner.marketplace import DEFAULT_MARKETPLACE, Marketplace, load_marketpla
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
 from scanner.plugin_view import PluginView, build_view
 from scanner.practice_catalog import practice_catalog_files
-from scanner.practices import Practice, load_practices, resolve_practices_dir
+from scanner.practices import (
+    Practice,
+    all_featured_pins,
+    load_practices,
+    resolve_practices_dir,
+)
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
 from scanner.sources import load_sources
 from scanner.validate import catalog_issues
@@ -120,10 +125,6 @@ class ScanOutcome:
         return self.analysis.catalog
 
 
-def featured_pins(practices: Sequence[Practice]) -> list[str]:
-    return sorted({pin for p in practices for d in p.domains for pin in d.featured})
-
-
 def _linked_from(graph: GraphResult, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """Context for the classifier: the assets that refer to each asset (an asset linked from a
     skill in a domain leans to that domain; what an asset links to says less about it)."""
@@ -168,7 +169,7 @@ def analyse(
             baseline.document,
             catalog.to_json(),
             renames.renames,
-            featured_pins(manifests.practices),
+            all_featured_pins(manifests.practices),
             history_unavailable=renames.unavailable,
         )
     return Analysis(catalog, graph, assignments, diff)

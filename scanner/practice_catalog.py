@@ -40,32 +40,6 @@ def domains_json(assignments: Sequence[DomainAssignment]) -> list[JsonValue]:
     return [a.to_json() for a in assignments]
 
 
-def annotate_catalog_json(catalog_json: JsonObject, assignments: Assignments) -> JsonObject:
-    """catalog.json with every asset's `domains` (empty when in none) and the number of assets
-    per practice and domain under counts."""
-    out = dict(catalog_json)
-    assets: list[JsonValue] = []
-    raw_assets = catalog_json.get("assets")
-    for raw in raw_assets if isinstance(raw_assets, list) else []:
-        if isinstance(raw, dict):
-            asset_id = raw.get("id")
-            mine = assignments.get(asset_id, ()) if isinstance(asset_id, str) else ()
-            assets.append({**raw, "domains": domains_json(mine)})
-    out["assets"] = assets
-    counts = catalog_json.get("counts")
-    by_domain: dict[str, dict[str, int]] = {}
-    for mine in assignments.values():
-        for assignment in mine:
-            per = by_domain.setdefault(assignment.practice, {})
-            per[assignment.domain] = per.get(assignment.domain, 0) + 1
-    by_practice: JsonObject = {p: dict(sorted(d.items())) for p, d in sorted(by_domain.items())}
-    out["counts"] = {**(counts if isinstance(counts, dict) else {}), "by_domain": by_practice}
-    return out
-
-
-# --- per-practice views ---------------------------------------------------------------------
-
-
 def _of_practice(
     practice: Practice, assignments: Assignments
 ) -> dict[str, tuple[DomainAssignment, ...]]:

@@ -66,6 +66,11 @@ def pin_problem(pin: str) -> str | None:
     return None
 
 
+def all_featured_pins(practices: Sequence[Practice]) -> tuple[str, ...]:
+    """Every featured pin of these practices, sorted, each once."""
+    return tuple(sorted({pin for p in practices for d in p.domains for pin in d.featured}))
+
+
 def pin_to_asset_id(pin: str) -> str:
     """`agents/plugins/x/SKILL.md` -> `agents::plugins/x/SKILL.md` (the first segment is the
     repository name, as the seed document writes its citations)."""

@@ -11,7 +11,6 @@ from scanner.classify import classify
 from scanner.models import (
     AssetKind,
     DomainAssignment,
-    JsonObject,
     ScanIssue,
     Severity,
     Stage,
@@ -19,7 +18,6 @@ from scanner.models import (
     SyncStatus,
 )
 from scanner.practice_catalog import (
-    annotate_catalog_json,
     featured_pins,
     gaps,
     practice_catalog_files,
@@ -197,21 +195,3 @@ def test_files_are_named_per_plugin_and_deterministic() -> None:
     assert files == again
     assert json.loads(files["catalog/gaps.json"])["schema_version"] == 1
     assert files["catalog/gaps.json"].endswith("}\n")
-
-
-def test_annotate_catalog_json_adds_domains_and_counts() -> None:
-    practice = _practice()
-    document: JsonObject = {
-        "schema_version": 1,
-        "counts": {"assets": 2},
-        "assets": [ASSETS[0].to_json(), ASSETS[3].to_json()],
-    }
-    out = plain(annotate_catalog_json(document, _assignments(practice)))
-    first, second = out["assets"]
-    assert [d["domain"] for d in first["domains"]] == ["cqrs", "api-design"]
-    assert second["domains"] == []
-    assert out["counts"] == {
-        "assets": 2,
-        "by_domain": {"backend": {"api-design": 1, "cqrs": 2, "mcp": 2}},
-    }
-    assert "domains" not in plain(document)["assets"][0]

@@ -103,7 +103,7 @@ def featured_pins(opts: CommonOptions, console: Console) -> tuple[str, ...]:
     except ManifestError as err:
         console.print(f"featured pins not checked: {err}", highlight=False, markup=False)
         return ()
-    return tuple(sorted({pin for p in loaded for d in p.domains for pin in d.featured}))
+    return practices.all_featured_pins(loaded)
 
 
 def compute(
