@@ -72,14 +72,13 @@ _EXTRACTION_SOURCES = (
     "__init__.py",
     "cache.py",
     "discover.py",
-    "formats.py",
     "models.py",
     "resolver.py",
     "secrets.py",
     "structured.py",
     "treesitter.py",
 )
-_EXTRACTION_FOLDERS = (("handlers", ".py"), ("queries", ".scm"))
+_EXTRACTION_FOLDERS = (("formats", ".py"), ("handlers", ".py"), ("queries", ".scm"))
 # ... and the parsers we run.
 _EXTRACTION_DISTRIBUTIONS = (
     "pathspec",
