@@ -3,23 +3,28 @@ each command's logic lives in scanner/commands/<name>.py and returns an exit cod
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import sys
 import traceback
+from collections.abc import Callable
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from scanner.commands.options import (
+from scanner.config import (
     DEFAULT_OUTPUT,
     DEFAULT_SOURCES,
     DEFAULT_TIMEOUT,
-    CommonOptions,
+    Config,
     resolve_workdir,
 )
 from scanner.errors import ExitCode, ScannerError
+from scanner.ids import ID_FORM
 
 app = typer.Typer(
     name="scanner",
@@ -43,9 +48,31 @@ TimeoutOpt = Annotated[
     float, typer.Option("--timeout", help="Seconds allowed per repository sync.", min=1)
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", help="Parallel workers; 0 means CPU count.", min=0)]
+AssetIdArg = Annotated[str, typer.Argument(metavar="ID", help=ID_FORM)]
 
 
-def _options(
+def _option(name: str, annotation: object, default: object) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+# The options every command takes after its name, declared once; the sync options only where
+# repositories are synced or scanned.
+_COMMON = (
+    _option("sources", SourcesOpt, DEFAULT_SOURCES),
+    _option("workdir", WorkdirOpt, None),
+    _option("output", OutputOpt, DEFAULT_OUTPUT),
+    _option("json", JsonOpt, False),
+    _option("verbose", VerboseOpt, 0),
+)
+_SYNC = (_option("timeout", TimeoutOpt, DEFAULT_TIMEOUT), _option("jobs", JobsOpt, 0))
+
+# The work directory of the command being run, for the crash log (None: not parsed yet).
+_WORKDIR: ContextVar[Path | None] = ContextVar("scanner_workdir", default=None)
+
+
+def _config(
     sources: Path,
     workdir: Path | None,
     output: Path,
@@ -53,10 +80,10 @@ def _options(
     verbose: int,
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int = 0,
-) -> CommonOptions:
+) -> Config:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    return CommonOptions(
+    config = Config(
         sources=sources,
         workdir=resolve_workdir(workdir),
         output=output,
@@ -65,85 +92,73 @@ def _options(
         timeout=timeout,
         jobs=jobs,
     )
+    _WORKDIR.set(config.workdir)
+    return config
 
 
-@app.command()
-def sync(
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
-    jobs: JobsOpt = 0,
-) -> None:
+def command(
+    name: str | None = None, *, sync: bool = False
+) -> Callable[[Callable[..., int]], Callable[..., None]]:
+    """Register a command whose first parameter is the Config: Typer sees the command's own
+    parameters followed by the common options (and, with `sync`, --timeout and --jobs), and the
+    command's exit code becomes the process's."""
+    extra = _COMMON + (_SYNC if sync else ())
+
+    def register(run: Callable[..., int]) -> Callable[..., None]:
+        own = list(inspect.signature(run, eval_str=True).parameters.values())[1:]
+
+        @functools.wraps(run)
+        def wrapper(**kwargs: Any) -> None:
+            config = _config(**{p.name: kwargs.pop(p.name) for p in extra})
+            raise typer.Exit(run(config, **kwargs))
+
+        params = [*own, *extra]
+        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        app.command(name)(wrapper)
+        return wrapper
+
+    return register
+
+
+@command(sync=True)
+def sync(config: Config) -> int:
     """Clone or update every source repository and report the commit of each."""
-    from scanner.commands import sync as command
+    from scanner.commands import sync as run
 
-    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose, timeout, jobs)))
+    return run.run(config)
 
 
-@app.command()
-def discover(
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
-    jobs: JobsOpt = 0,
-) -> None:
+@command(sync=True)
+def discover(config: Config) -> int:
     """Find the assets in the synced checkouts (no network) and write the catalog."""
-    from scanner.commands import scan as command
+    from scanner.commands import scan as run
 
-    opts = _options(sources, workdir, output, json, verbose, timeout, jobs)
-    raise typer.Exit(command.run(opts, offline=True))
+    return run.run(config, offline=True)
 
 
-@app.command()
-def scan(
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
-    jobs: JobsOpt = 0,
-) -> None:
+@command(sync=True)
+def scan(config: Config) -> int:
     """Run every stage: sync, discover, and write the catalog."""
-    from scanner.commands import scan as command
+    from scanner.commands import scan as run
 
-    opts = _options(sources, workdir, output, json, verbose, timeout, jobs)
-    raise typer.Exit(command.run(opts, offline=False))
+    return run.run(config, offline=False)
 
 
-@app.command()
-def show(
-    asset_id: Annotated[str, typer.Argument(metavar="ID", help="<repo>::<path>")],
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+@command()
+def show(config: Config, asset_id: AssetIdArg) -> int:
     """Print one asset of the catalog: kind, front matter, headings, references, issues."""
-    from scanner.commands import show as command
+    from scanner.commands import show as run
 
-    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), asset_id))
+    return run.run(config, asset_id)
 
 
-@app.command()
-def graph(
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+@command()
+def graph(config: Config) -> int:
     """Summarise the dependency graph of the catalog: nodes, edges, broken references."""
-    from scanner.commands import graph as command
+    from scanner.commands import graph as run
 
-    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose)))
+    return run.run(config)
 
 
 class DepsFormat(StrEnum):
@@ -152,105 +167,75 @@ class DepsFormat(StrEnum):
     mermaid = "mermaid"
 
 
-@app.command()
+@command()
 def deps(
-    asset_id: Annotated[str, typer.Argument(metavar="ID", help="<repo>::<path>")],
+    config: Config,
+    asset_id: AssetIdArg,
     reverse: Annotated[bool, typer.Option("--reverse", help="What depends on ID.")] = False,
     depth: Annotated[int, typer.Option("--depth", min=1, help="How many hops.")] = 1,
     fmt: Annotated[DepsFormat, typer.Option("--format", help="Output format.")] = DepsFormat.text,
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+) -> int:
     """Show what an asset references (or, with --reverse, what references it)."""
-    from scanner.commands import deps as command
+    from scanner.commands import deps as run
 
-    opts = _options(sources, workdir, output, json, verbose)
-    raise typer.Exit(command.run(opts, asset_id, reverse=reverse, depth=depth, fmt=fmt.value))
+    return run.run(config, asset_id, reverse=reverse, depth=depth, fmt=fmt.value)
 
 
-@app.command()
-def explain(
-    asset_id: Annotated[str, typer.Argument(metavar="ID", help="<repo>::<path>")],
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+@command()
+def explain(config: Config, asset_id: AssetIdArg) -> int:
     """Explain, rule by rule, why an asset is or is not in each practice domain."""
-    from scanner.commands import explain as command
+    from scanner.commands import explain as run
 
-    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), asset_id))
+    return run.run(config, asset_id)
 
 
-@app.command("catalog")
+@command("catalog")
 def catalog_command(
+    config: Config,
     practice: Annotated[str, typer.Option("--practice", help="Practice id, e.g. backend.")],
     domain: Annotated[str | None, typer.Option("--domain", help="Only this domain.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only this asset kind.")] = None,
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+) -> int:
     """List the assets of a practice, optionally one domain or kind."""
-    from scanner.commands import catalog as command
+    from scanner.commands import catalog as run
 
-    opts = _options(sources, workdir, output, json, verbose)
-    raise typer.Exit(command.run(opts, practice=practice, domain=domain, kind=kind))
+    return run.run(config, practice=practice, domain=domain, kind=kind)
 
 
-@app.command("eval")
+@command("eval")
 def eval_command(
+    config: Config,
     labels: Annotated[Path, typer.Argument(help="Labelled set: <repo>/<path> -> domains.")],
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+) -> int:
     """Compare the classifier with a labelled set: precision and recall per domain."""
-    from scanner.commands import evaluate as command
+    from scanner.commands import evaluate as run
 
-    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), labels))
+    return run.run(config, labels)
 
 
-@app.command()
+@command()
 def validate(
+    config: Config,
     path: Annotated[Path, typer.Argument(help="A plugin folder, marketplace, or tree of them.")],
     strict: Annotated[
         bool, typer.Option("--strict", help="Rules for generated files: warnings are errors.")
     ] = False,
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+) -> int:
     """Validate plugin folders and marketplaces against the Claude Code formats."""
-    from scanner.commands import validate as command
+    from scanner.commands import validate as run
 
-    opts = _options(sources, workdir, output, json, verbose)
-    raise typer.Exit(command.run(opts, path, strict=strict))
+    return run.run(config, path, strict=strict)
 
 
-@app.command()
+@command()
 def render(
+    config: Config,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if stale.")] = False,
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+) -> int:
     """Regenerate the practice plugins and the marketplace from the catalog."""
-    from scanner.commands import render as command
+    from scanner.commands import render as run
 
-    raise typer.Exit(command.run(_options(sources, workdir, output, json, verbose), check=check))
+    return run.run(config, check=check)
 
 
 BaselineOpt = Annotated[
@@ -261,42 +246,30 @@ BaselineRefOpt = Annotated[
 ]
 
 
-@app.command()
+@command()
 def diff(
+    config: Config,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")
     ] = False,
     baseline: BaselineOpt = None,
     baseline_ref: BaselineRefOpt = None,
-    sources: SourcesOpt = DEFAULT_SOURCES,
-    workdir: WorkdirOpt = None,
-    output: OutputOpt = DEFAULT_OUTPUT,
-    json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
+) -> int:
     """Report what is new, removed, changed and moved against a baseline catalog."""
-    from scanner.commands import diff as command
+    from scanner.commands import diff as run
 
-    opts = _options(sources, workdir, output, json, verbose)
-    raise typer.Exit(
-        command.run(opts, exit_code=exit_code, baseline=baseline, baseline_ref=baseline_ref)
-    )
+    return run.run(config, exit_code=exit_code, baseline=baseline, baseline_ref=baseline_ref)
 
 
-def _crash_log(argv: list[str] | None) -> Path:
-    """In the work directory the command was given (--workdir), else the default one."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    workdir: Path | None = None
-    for index, arg in enumerate(args):
-        if arg == "--workdir" and index + 1 < len(args):
-            workdir = Path(args[index + 1])
-        elif arg.startswith("--workdir="):
-            workdir = Path(arg.split("=", 1)[1])
-    return resolve_workdir(workdir) / "scanner-crash.log"
+def _crash_log() -> Path:
+    """In the work directory of the command that crashed, as its options resolved it; the
+    default one when the crash came before they were parsed."""
+    return (_WORKDIR.get() or resolve_workdir(None)) / "scanner-crash.log"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map what escapes it to the exit codes in the README."""
+    _WORKDIR.set(None)
     try:
         # standalone_mode=False: click returns the exit code instead of calling sys.exit
         code = app(args=argv, prog_name="scanner", standalone_mode=False)
@@ -316,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scanner: {err.format_message()}", file=sys.stderr)  # noqa: T201
         return int(ExitCode.USAGE)
     except Exception:  # noqa: BLE001 - the last-resort handler: one line, traceback to a log
-        log = _crash_log(argv)
+        log = _crash_log()
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(traceback.format_exc(), encoding="utf-8")

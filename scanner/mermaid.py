@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.graph import Neighbourhood, NodeType
+from scanner.ids import asset_id
 
 # Order matters: `#` first, since the other codes start with it.
 # A backtick at the start of a label would make it a Markdown string.
@@ -36,7 +37,7 @@ def _display(graph: Any, node: str, root_repo: str) -> str:
     elif repo == root_repo:
         shown = path or repo
     else:
-        shown = f"{repo}::{path}"
+        shown = asset_id(repo, path)
     kind = str(data.get("kind") or "")
     if kind:
         return f"{shown} ({kind})"

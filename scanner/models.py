@@ -9,6 +9,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeAlias
 
+from scanner.ids import asset_id
+
 JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = dict[str, JsonValue]
 
@@ -267,7 +269,7 @@ class Asset:
 
     @property
     def id(self) -> str:
-        return f"{self.repo}::{self.path}"
+        return asset_id(self.repo, self.path)
 
     def to_json(self) -> JsonObject:
         return {

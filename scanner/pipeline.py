@@ -27,7 +27,7 @@ from scanner.catalog import (
     load_baseline,
 )
 from scanner.classify import classify, neighbours_from_edges
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.discover import Discovery, discover_all
 from scanner.errors import AllSourcesFailedError, ScannerError
 from scanner.graph import (
@@ -36,6 +36,7 @@ from scanner.graph import (
     graph_files,
     load_graph_export,
 )
+from scanner.layout import CATALOG_JSON
 from scanner.marketplace import DEFAULT_MARKETPLACE, Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
 from scanner.plugin_view import PluginView, build_view
@@ -51,8 +52,6 @@ from scanner.sources import load_sources
 from scanner.validate import catalog_issues
 
 log = logging.getLogger("scanner")
-
-CATALOG_JSON = Path("catalog") / "catalog.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,7 @@ class Manifests:
     marketplace: Marketplace
 
 
-def load_manifests(opts: CommonOptions) -> Manifests:
+def load_manifests(opts: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
     practices_dir = resolve_practices_dir(opts.sources)
     practices = load_practices(practices_dir)
@@ -133,7 +132,7 @@ def _linked_from(graph: GraphResult, ids: Sequence[str]) -> dict[str, tuple[str,
 
 
 def analyse(
-    opts: CommonOptions,
+    opts: Config,
     manifests: Manifests,
     sources: Sequence[SyncResult],
     discovery: Discovery,
@@ -220,7 +219,7 @@ def render_analysis(
     )
 
 
-def run_scan(opts: CommonOptions, *, offline: bool) -> ScanOutcome:
+def run_scan(opts: Config, *, offline: bool) -> ScanOutcome:
     specs = load_sources(opts.sources)  # a bad manifest stops here: nothing is cloned
     manifests = load_manifests(opts)
     timer = _Timer()

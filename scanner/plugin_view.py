@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scanner.catalog import ACTIVE, CatalogEntry
+from scanner.ids import pin_to_asset_id
 from scanner.models import DomainAssignment, JsonValue, SyncResult
-from scanner.practices import Practice, pin_to_asset_id
+from scanner.practices import Practice
 from scanner.report import blob_url
 
 CITED_PER_DOMAIN = 6

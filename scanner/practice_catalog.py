@@ -11,7 +11,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from scanner import layout
 from scanner.catalog import STALE, CatalogEntry
+from scanner.ids import pin_to_asset_id
 from scanner.models import (
     SCHEMA_VERSION,
     DomainAssignment,
@@ -20,8 +22,8 @@ from scanner.models import (
     ScanIssue,
     SyncResult,
 )
-from scanner.practices import Practice, pin_to_asset_id
-from scanner.render import dump_json
+from scanner.practices import Practice
+from scanner.writer import dump_json
 
 BROKEN_REFERENCE_CODES = frozenset({"broken-link", "manifest-component-missing"})
 REQUIRED_COMMANDS = 3  # hub, run, review
@@ -436,13 +438,13 @@ def practice_catalog_files(
 ) -> dict[str, str]:
     """The practice files of output/catalog/, relative to the output folder."""
     files = {
-        f"catalog/{manifest_file_name(p)}": dump_json(
+        layout.practice_manifest(manifest_file_name(p)): dump_json(
             practice_manifest(p, entries, assignments, sources)
         )
         for p in practices
     }
-    files["catalog/gaps.json"] = dump_json(gaps(practices, entries, assignments, issues))
-    files["catalog/catalog-summary.md"] = summary_markdown(
+    files[layout.GAPS_JSON] = dump_json(gaps(practices, entries, assignments, issues))
+    files[layout.CATALOG_SUMMARY] = summary_markdown(
         practices, entries, assignments, issues, sources
     )
     return files

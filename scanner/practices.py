@@ -71,13 +71,6 @@ def all_featured_pins(practices: Sequence[Practice]) -> tuple[str, ...]:
     return tuple(sorted({pin for p in practices for d in p.domains for pin in d.featured}))
 
 
-def pin_to_asset_id(pin: str) -> str:
-    """`agents/plugins/x/SKILL.md` -> `agents::plugins/x/SKILL.md` (the first segment is the
-    repository name, as the seed document writes its citations)."""
-    repo, _, rel = pin.partition("/")
-    return f"{repo}::{rel}"
-
-
 def _check_nonzero(value: float) -> float:
     if value == 0:
         raise ValueError("a weight of 0 never changes a score; remove the rule instead")

@@ -15,6 +15,8 @@ import jinja2
 
 from scanner.catalog import Catalog
 from scanner.errors import OutputError, ScannerError
+from scanner.formats.rules import PLUGIN_MANIFEST
+from scanner.layout import CATALOG_JSON, MARKETPLACE_FILE, PLUGINS_DIR, SOURCES_JSON, plugin_dir
 from scanner.marketplace import Marketplace, marketplace_json
 from scanner.models import SCHEMA_VERSION, JsonObject, JsonValue
 from scanner.plugin_view import PluginView
@@ -26,18 +28,14 @@ from scanner.writer import (
     dump_json,
     read_tree,
     recover_interrupted,
-    write_atomic,
-    write_files,
 )
-
-__all__ = ["catalog_files", "dump_json", "render_outputs", "write_atomic", "write_files"]
 
 
 def catalog_files(catalog: Catalog) -> dict[str, str]:
     """The catalog stage's files, relative to the output folder."""
     return {
-        "catalog/catalog.json": dump_json(catalog.to_json()),
-        "catalog/sources.json": dump_json(
+        CATALOG_JSON: dump_json(catalog.to_json()),
+        SOURCES_JSON: dump_json(
             {"schema_version": SCHEMA_VERSION, "sources": [s.to_json() for s in catalog.sources]}
         ),
     }
@@ -45,9 +43,6 @@ def catalog_files(catalog: Catalog) -> dict[str, str]:
 
 # --- practice plugins ---------------------------------------------------------------------------
 
-PLUGIN_MANIFEST = ".claude-plugin/plugin.json"
-MARKETPLACE_FILE = ".claude-plugin/marketplace.json"
-CATALOG_FILE = "catalog/catalog.json"  # the next scan's baseline: written last
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("scanner", "templates"),
@@ -232,7 +227,7 @@ def render_outputs(
 
     Writing is all or nothing up to the final renames (scanner.writer.OutputTransaction): a
     failure leaves the previous output as it was. The catalog goes in last."""
-    plugins_dir = output / "plugins"
+    plugins_dir = output / PLUGINS_DIR
     if not check:
         # A run killed inside a folder swap left the previous plugin beside its place: put it
         # back before its plugin.json is read for the version.
@@ -243,7 +238,7 @@ def render_outputs(
     trees: dict[str, dict[str, str]] = {}
     versions: dict[str, str] = {}
     for practice in sorted(practices, key=lambda p: p.plugin):
-        folder = f"plugins/{practice.plugin}"
+        folder = plugin_dir(practice.plugin)
         version, files = versioned_plugin(
             practice, read_tree(output / folder), functools.partial(make_view, practice)
         )
@@ -255,7 +250,7 @@ def render_outputs(
     existing = (
         sorted(p.name for p in plugins_dir.iterdir() if p.is_dir()) if plugins_dir.is_dir() else []
     )
-    retired = [f"plugins/{name}" for name in existing if f"plugins/{name}" not in trees]
+    retired = [plugin_dir(name) for name in existing if plugin_dir(name) not in trees]
     retired = [r for r in retired if not r.split("/")[-1].startswith((".tmp-", ".old-"))]
     changed: list[str] = []
     if check:
@@ -277,7 +272,7 @@ def render_outputs(
             changed.append(folder)
             transaction.stage_removal(output / folder)
         for rel, text in sorted(files_out.items()):
-            if transaction.stage_file(output / rel, text, last=rel == CATALOG_FILE):
+            if transaction.stage_file(output / rel, text, last=rel == CATALOG_JSON):
                 changed.append(rel)
         transaction.commit()
     return RenderResult(tuple(sorted(changed)), versions)

@@ -15,7 +15,7 @@ import yaml
 from scanner.catalog import ACTIVE, CatalogEntry
 from scanner.cli import main
 from scanner.models import AssetKind, JsonObject, JsonValue
-from scanner.render import dump_json
+from scanner.writer import dump_json
 from tests.gitrepo import GitRepo
 from tests.test_classify import asset, practice_data
 

@@ -15,8 +15,8 @@ from scanner import gitops
 from scanner.cli import main
 from scanner.models import JsonObject
 from scanner.practices import load_practices
-from scanner.render import dump_json
 from scanner.report import pin_asset_id
+from scanner.writer import dump_json
 from tests.gitrepo import GitRepo, git
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import pytest
 
 from scanner.cli import main
 from scanner.graph import build_graph, graph_files
-from scanner.render import write_files
+from scanner.writer import write_files
 from tests.golden_files import GOLDEN
 from tests.test_graph import discover_fixture
 

@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from scanner.errors import ExitCode, ManifestError
+from scanner.ids import pin_to_asset_id
 from scanner.practices import (
     load_practice,
     load_practices,
     pin_problem,
-    pin_to_asset_id,
     term_tokens,
 )
 

@@ -20,7 +20,6 @@ from scanner.models import (
     SyncStatus,
     asset_from_json,
 )
-from scanner.render import write_files
 from scanner.report import (
     DIFF_JSON,
     DIFF_MARKDOWN,
@@ -40,6 +39,7 @@ from scanner.report import (
     render_diff_markdown,
     report_files,
 )
+from scanner.writer import write_files
 from tests.gitrepo import GitRepo
 from tests.golden_files import check_golden
 

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from scanner.catalog import load_catalog_json
 from scanner.classify import classify, neighbours_from_edges
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.errors import ExitCode, ScannerError
 from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue, asset_from_json
 from scanner.practices import Practice, load_practices, resolve_practices_dir
@@ -75,7 +75,7 @@ def load_graph_edges(path: Path) -> list[tuple[str, str]]:
     return edges
 
 
-def load_classified(opts: CommonOptions, practices_dir: Path | None = None) -> Classified:
+def load_classified(opts: Config, practices_dir: Path | None = None) -> Classified:
     catalog_dir = opts.output / "catalog"
     path = catalog_dir / "catalog.json"
     assets = load_assets(path)
@@ -97,7 +97,7 @@ def _usage_error(message: str) -> int:
     return int(ExitCode.USAGE)
 
 
-def run(opts: CommonOptions, *, practice: str, domain: str | None, kind: str | None) -> int:
+def run(opts: Config, *, practice: str, domain: str | None, kind: str | None) -> int:
     classified = load_classified(opts)
     chosen = classified.practice(practice)
     if chosen is None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.errors import ScannerError
 from scanner.graph import Neighbourhood, NodeType, load_graph_export, neighbourhood
+from scanner.ids import ID_FORM
 from scanner.mermaid import to_mermaid
 from scanner.models import JsonObject, JsonValue
 from scanner.writer import dump_json
@@ -94,13 +95,13 @@ def as_text(graph: Any, hood: Neighbourhood) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(opts: CommonOptions, asset_id: str, *, reverse: bool, depth: int, fmt: str) -> int:
+def run(opts: Config, asset_id: str, *, reverse: bool, depth: int, fmt: str) -> int:
     if fmt not in FORMATS:
         raise ScannerError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     graph, _ = load_graph_export(opts.output)
     if asset_id not in graph or graph.nodes[asset_id].get("node_type") == NodeType.REPOSITORY:
         raise ScannerError(
-            f"{asset_id}: not in the graph of {opts.output} (ids look like <repo>::<path>)"
+            f"{asset_id}: not in the graph of {opts.output} (ids look like {ID_FORM})"
         )
     hood = neighbourhood(graph, asset_id, reverse=reverse, depth=depth)
     if fmt == "mermaid":

@@ -21,7 +21,8 @@ from rich.console import Console
 
 from scanner import gitops, practices, report
 from scanner.catalog import load_catalog_json
-from scanner.commands.options import CommonOptions, stderr_console
+from scanner.commands.options import stderr_console
+from scanner.config import Config
 from scanner.errors import ExitCode, ManifestError, ScannerError
 from scanner.models import JsonObject
 from scanner.writer import dump_json
@@ -92,7 +93,7 @@ def _recorded_report(output: Path) -> JsonObject | None:
     return data if isinstance(data, dict) else None
 
 
-def featured_pins(opts: CommonOptions, console: Console) -> tuple[str, ...]:
+def featured_pins(opts: Config, console: Console) -> tuple[str, ...]:
     """Every featured pin of the practice manifests; none when there are none to read (a broken
     practice file is `scanner scan`'s to report, not a reason to withhold the diff)."""
     folder = practices.resolve_practices_dir(opts.sources)
@@ -107,7 +108,7 @@ def featured_pins(opts: CommonOptions, console: Console) -> tuple[str, ...]:
 
 
 def compute(
-    opts: CommonOptions, baseline_doc: JsonObject | None, pins: tuple[str, ...] = ()
+    opts: Config, baseline_doc: JsonObject | None, pins: tuple[str, ...] = ()
 ) -> report.ScanDiff:
     current = load_catalog_json(opts.output / CATALOG)
     detected = report.detect_renames(baseline_doc, current, opts.workdir)
@@ -119,9 +120,7 @@ def compute(
     )
 
 
-def run(
-    opts: CommonOptions, *, exit_code: bool, baseline: Path | None, baseline_ref: str | None
-) -> int:
+def run(opts: Config, *, exit_code: bool, baseline: Path | None, baseline_ref: str | None) -> int:
     console = stderr_console()
     if baseline is not None and baseline_ref is not None:
         console.print("scanner diff: give --baseline or --baseline-ref, not both")

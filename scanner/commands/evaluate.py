@@ -19,10 +19,11 @@ from rich.console import Console
 from rich.table import Table
 
 from scanner.commands.catalog import load_classified
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.errors import ExitCode, ManifestError
+from scanner.ids import pin_to_asset_id
 from scanner.models import DomainAssignment, JsonObject, JsonValue
-from scanner.practices import Practice, pin_problem, pin_to_asset_id
+from scanner.practices import Practice, pin_problem
 from scanner.writer import dump_json
 
 
@@ -245,7 +246,7 @@ def _print(result: Evaluation, out: Console) -> None:
         out.print(f"  not in the catalog: {asset}", highlight=False, markup=False)
 
 
-def run(opts: CommonOptions, labels_path: Path) -> int:
+def run(opts: Config, labels_path: Path) -> int:
     classified = load_classified(opts)
     labels = load_labels(labels_path, classified.practices)
     practice = classified.practice(labels.practice)

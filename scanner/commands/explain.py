@@ -9,10 +9,11 @@ from rich.console import Console
 
 from scanner.classify import RuleOutcome, explain_asset, format_points, verdicts
 from scanner.commands.catalog import load_classified
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.errors import ExitCode, ScannerError
+from scanner.ids import ID_FORM, pin_to_asset_id
 from scanner.models import JsonObject, JsonValue
-from scanner.practices import Practice, pin_to_asset_id
+from scanner.practices import Practice
 from scanner.writer import dump_json
 
 
@@ -27,12 +28,12 @@ def featured_in(asset_id: str, practices: Sequence[Practice]) -> list[tuple[str,
     ]
 
 
-def run(opts: CommonOptions, asset_id: str) -> int:
+def run(opts: Config, asset_id: str) -> int:
     classified = load_classified(opts)
     asset = classified.by_id.get(asset_id)
     if asset is None:
         raise ScannerError(
-            f"{asset_id}: no such asset in {classified.catalog_path} (ids look like <repo>::<path>)"
+            f"{asset_id}: no such asset in {classified.catalog_path} (ids look like {ID_FORM})"
         )
     outcomes = explain_asset(asset, classified.practices, classified.neighbours, classified.by_id)
     summary = verdicts(outcomes, classified.practices)

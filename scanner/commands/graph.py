@@ -11,8 +11,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.graph import NodeType, RefStatus, load_graph_export
+from scanner.ids import asset_id, path_of
 from scanner.models import JsonObject, JsonValue
 from scanner.writer import dump_json
 
@@ -156,7 +157,8 @@ def print_summary(out: Console, result: JsonObject) -> None:
     for item in others[:BROKEN_SHOWN]:
         if isinstance(item, dict):
             out.print(
-                f"  {item['repo']}::{item['path']}:{item['line']}  {item['type']} "
+                f"  {asset_id(str(item['repo']), str(item['path']))}:{item['line']}  "
+                f"{item['type']} "
                 f"`{item['raw']}` -> {item['target']}",
                 highlight=False,
                 markup=False,
@@ -176,7 +178,7 @@ def print_summary(out: Console, result: JsonObject) -> None:
     out.print(f"agent and skill names defined more than once: {len(name_list)}")
     for group in name_list:
         if isinstance(group, dict):
-            ids = ", ".join(str(a).split("::", 1)[1] for a in _list(group, "assets"))
+            ids = ", ".join(path_of(str(a)) for a in _list(group, "assets"))
             out.print(
                 f"  {group['repo']} {group['kind']} `{group['name']}`: {ids}",
                 highlight=False,
@@ -195,7 +197,7 @@ def stdout_console() -> Console:
     return console if console.is_terminal else Console(width=200)
 
 
-def run(opts: CommonOptions) -> int:
+def run(opts: Config) -> int:
     graph, data = load_graph_export(opts.output)
     result = summary(graph, data)
     if opts.json:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from scanner.commands.options import CommonOptions, stderr_console
+from scanner.commands.options import stderr_console
+from scanner.config import Config
 from scanner.errors import ExitCode
 from scanner.pipeline import load_manifests, reload_analysis, render_analysis
 from scanner.writer import dump_json
 
 
-def run(opts: CommonOptions, *, check: bool) -> int:
+def run(opts: Config, *, check: bool) -> int:
     manifests = load_manifests(opts)
     analysis = reload_analysis(opts.output, manifests)
     result = render_analysis(opts.output, manifests, analysis, check=check)

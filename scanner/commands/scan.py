@@ -8,7 +8,8 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from scanner.commands.options import CommonOptions, stderr_console
+from scanner.commands.options import stderr_console
+from scanner.config import Config
 from scanner.errors import ExitCode
 from scanner.models import JsonObject, JsonValue
 from scanner.pipeline import ScanOutcome, run_scan
@@ -72,7 +73,7 @@ def print_table(outcome: ScanOutcome, console: Console) -> None:
     console.print(f"files changed: {len(outcome.rendered.changed)}", highlight=False)
 
 
-def run(opts: CommonOptions, *, offline: bool) -> int:
+def run(opts: Config, *, offline: bool) -> int:
     outcome = run_scan(opts, offline=offline)
     print_table(outcome, stderr_console())
     if opts.json:

@@ -7,13 +7,14 @@ import sys
 from rich.console import Console
 
 from scanner.catalog import load_catalog_json
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.errors import ScannerError
+from scanner.ids import ID_FORM
 from scanner.models import JsonObject, JsonValue
 from scanner.writer import dump_json
 
 
-def run(opts: CommonOptions, asset_id: str) -> int:
+def run(opts: Config, asset_id: str) -> int:
     path = opts.output / "catalog" / "catalog.json"
     data = load_catalog_json(path)
     assets = data.get("assets")
@@ -22,7 +23,7 @@ def run(opts: CommonOptions, asset_id: str) -> int:
         if isinstance(raw, dict) and raw.get("id") == asset_id:
             found = raw
     if found is None:
-        raise ScannerError(f"{asset_id}: no such asset in {path} (ids look like <repo>::<path>)")
+        raise ScannerError(f"{asset_id}: no such asset in {path} (ids look like {ID_FORM})")
     issues = data.get("issues")
     repo, _, rel = asset_id.partition("::")
     related = [

@@ -8,7 +8,8 @@ import sys
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from scanner.commands.options import CommonOptions, stderr_console
+from scanner.commands.options import stderr_console
+from scanner.config import Config
 from scanner.errors import AllSourcesFailedError, ExitCode
 from scanner.gitops import sync_sources, workdir_lock
 from scanner.models import SyncResult
@@ -37,7 +38,7 @@ def summary_json(results: tuple[SyncResult, ...]) -> str:
     return json.dumps(summary, sort_keys=True, indent=2) + "\n"
 
 
-def run(opts: CommonOptions) -> int:
+def run(opts: Config) -> int:
     specs = load_sources(opts.sources)  # a bad manifest stops here: nothing is cloned
     console = stderr_console()
     progress = Progress(

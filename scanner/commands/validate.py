@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from scanner.commands.options import CommonOptions
+from scanner.config import Config
 from scanner.errors import ExitCode
 from scanner.models import Severity
 from scanner.validate import ValidationFinding, ValidationReport, validate_path
@@ -34,7 +34,7 @@ def summary_line(report: ValidationReport) -> str:
     )
 
 
-def run(opts: CommonOptions, path: Path, *, strict: bool = False) -> int:
+def run(opts: Config, path: Path, *, strict: bool = False) -> int:
     """`strict`: the rules for files we generate (every warning is an error)."""
     report = validate_path(path, strict=strict)
     if opts.json:

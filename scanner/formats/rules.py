@@ -13,6 +13,11 @@ KEBAB_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SEMVER_RE = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
 )
+# Where Claude Code looks for a plugin's and a marketplace's manifest.
+PLUGIN_DIR = ".claude-plugin"
+PLUGIN_MANIFEST = f"{PLUGIN_DIR}/plugin.json"
+MARKETPLACE_MANIFEST = f"{PLUGIN_DIR}/marketplace.json"
+SKILL_FILE = "SKILL.md"
 XML_TAG_RE = re.compile(r"<[^>]+>")
 MAX_NAME = 64
 MAX_DESCRIPTION = 1024

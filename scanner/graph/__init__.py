@@ -39,8 +39,6 @@ from scanner.graph.export import (
 )
 from scanner.graph.index import link_path, mention_path
 from scanner.graph.model import (
-    GRAPH_GRAPHML,
-    GRAPH_JSON,
     GraphResult,
     NodeType,
     RefStatus,
@@ -48,6 +46,7 @@ from scanner.graph.model import (
     edge_types,
 )
 from scanner.graph.rank import pagerank
+from scanner.layout import GRAPH_GRAPHML, GRAPH_JSON
 
 __all__ = [
     "GRAPH_GRAPHML",

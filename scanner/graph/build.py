@@ -31,6 +31,7 @@ from scanner.graph.model import (
 )
 from scanner.graph.rank import asset_bundles, asset_ranks
 from scanner.graph.resolve import resolve_reference
+from scanner.ids import path_of
 from scanner.models import (
     SCHEMA_VERSION,
     Asset,
@@ -98,7 +99,7 @@ def _label(node_type: NodeType, node: str, name: str) -> str:
         return name
     if node_type is NodeType.REPOSITORY:
         return node.removeprefix("repo:")
-    path = node.split("::", 1)[1] if "::" in node else node
+    path = path_of(node)
     return posixpath.basename(path.rstrip("/")) or path
 
 

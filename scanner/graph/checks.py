@@ -22,6 +22,7 @@ from scanner.graph.model import (
     ResolvedReference,
     edge_types,
 )
+from scanner.ids import asset_id, path_of
 from scanner.models import (
     Asset,
     AssetKind,
@@ -53,7 +54,7 @@ def _reference_issue(group: list[ResolvedReference]) -> ScanIssue:
     lines = sorted({r.ref.line for r in group if r.ref.line and r.ref.line != line})
     also = f" (also on line{'s' if len(lines) > 1 else ''} {_listed([str(n) for n in lines])})"
     also = also if lines else ""
-    where = f"`{target.repo}::{target.path}`" if target.repo else f"`{target.node}`"
+    where = f"`{asset_id(target.repo, target.path)}`" if target.repo else f"`{target.node}`"
     kind = first.ref.kind
     if kind is RefKind.LINK:
         severity, code = Severity.WARNING, "broken-link"
@@ -208,7 +209,7 @@ def cycle_issues(graph: Any) -> list[ScanIssue]:
             default=0,
         )
         repos = {graph.nodes[m]["repo"] for m in members}
-        shown = [m.split("::", 1)[1] if len(repos) == 1 else m for m in members]
+        shown = [path_of(m) if len(repos) == 1 else m for m in members]
         issues.append(
             _issue(
                 Severity.INFO,
@@ -236,7 +237,7 @@ def orphan_reference_issues(graph: Any, assets: Sequence[Asset]) -> list[ScanIss
         if skill.kind is not AssetKind.SKILL:
             continue
         folder = posixpath.dirname(skill.path)
-        prefix = f"{skill.repo}::{folder}/" if folder else f"{skill.repo}::"
+        prefix = asset_id(skill.repo, f"{folder}/" if folder else "")
         stack = [skill.id]
         seen = {skill.id}
         while stack:
@@ -260,7 +261,7 @@ def orphan_reference_issues(graph: Any, assets: Sequence[Asset]) -> list[ScanIss
         skill_dir = posixpath.dirname(skill_path)
         if not _in_reference_folder(asset, skill_dir):
             continue
-        skill_id = f"{asset.repo}::{skill_path}"
+        skill_id = asset_id(asset.repo, skill_path)
         owner = f"`{skill_path}`" if skill_id in by_id else "its skill"
         issues.append(
             _issue(

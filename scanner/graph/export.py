@@ -11,7 +11,8 @@ from typing import Any
 import networkx as nx
 
 from scanner.errors import ScannerError
-from scanner.graph.model import GRAPH_GRAPHML, GRAPH_JSON, GraphResult, NodeType
+from scanner.graph.model import GraphResult, NodeType
+from scanner.layout import GRAPH_GRAPHML, GRAPH_JSON
 from scanner.models import (
     JsonObject,
     JsonValue,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from scanner.graph.index import RefIndex, ancestors, escapes_root, join_path
 from scanner.graph.model import JS_EXTENSIONS, JS_RUNTIME_TO_SOURCE, RUST_ROOT_FILES, Target
+from scanner.ids import asset_id
 from scanner.models import (
     Asset,
 )
@@ -17,8 +18,7 @@ def _first_located(index: RefIndex, repo: str, candidates: Iterable[str]) -> Tar
     for candidate in candidates:
         if escapes_root(candidate):
             continue
-        asset_id = f"{repo}::{candidate}"
-        if asset_id in index.assets or index.is_file(repo, candidate):
+        if asset_id(repo, candidate) in index.assets or index.is_file(repo, candidate):
             return index.locate(repo, candidate)
     return None
 

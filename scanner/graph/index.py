@@ -7,14 +7,15 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from urllib.parse import unquote
 
+from scanner.formats.rules import PLUGIN_MANIFEST
 from scanner.graph.model import (
-    PLUGIN_MANIFEST,
     URL_SCHEME,
     NodeType,
     RefStatus,
     Target,
     repository_node,
 )
+from scanner.ids import asset_id
 from scanner.models import (
     Asset,
     AssetKind,
@@ -126,26 +127,28 @@ class RefIndex:
             return None
         if path == "":
             return Target(RefStatus.RESOLVED, repository_node(repo), NodeType.REPOSITORY, repo)
-        asset_id = f"{repo}::{path}"
-        if asset_id in self.assets:
-            return Target(RefStatus.RESOLVED, asset_id, NodeType.ASSET, repo, path)
+        node = asset_id(repo, path)
+        if node in self.assets:
+            return Target(RefStatus.RESOLVED, node, NodeType.ASSET, repo, path)
         if self.is_file(repo, path):
-            return Target(RefStatus.RESOLVED, asset_id, NodeType.FILE, repo, path)
+            return Target(RefStatus.RESOLVED, node, NodeType.FILE, repo, path)
         if self.is_dir(repo, path):
             for inner in (PLUGIN_MANIFEST, "SKILL.md"):
-                inner_id = f"{repo}::{path}/{inner}"
+                inner_id = asset_id(repo, f"{path}/{inner}")
                 if inner_id in self.assets:
                     return Target(
                         RefStatus.RESOLVED, inner_id, NodeType.ASSET, repo, f"{path}/{inner}"
                     )
-            return Target(RefStatus.RESOLVED, f"{repo}::{path}/", NodeType.FOLDER, repo, path)
+            return Target(
+                RefStatus.RESOLVED, asset_id(repo, f"{path}/"), NodeType.FOLDER, repo, path
+            )
         return None
 
     def missing(self, repo: str, path: str) -> Target:
         """The target of a reference to `path` in `repo` that `locate` did not find."""
         if repo in self.listed:
-            return Target(RefStatus.BROKEN, f"{repo}::{path}", NodeType.MISSING, repo, path)
-        return Target(RefStatus.UNKNOWN, f"{repo}::{path}", NodeType.UNKNOWN, repo, path)
+            return Target(RefStatus.BROKEN, asset_id(repo, path), NodeType.MISSING, repo, path)
+        return Target(RefStatus.UNKNOWN, asset_id(repo, path), NodeType.UNKNOWN, repo, path)
 
     def unique_named(self, repo: str, folder: str, name: str) -> Target | None:
         """The only file called `name` at or below `folder`, if there is exactly one."""

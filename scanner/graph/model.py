@@ -22,8 +22,6 @@ from scanner.models import (
 
 log = logging.getLogger("scanner")
 
-GRAPH_JSON = "catalog/graph.json"
-GRAPH_GRAPHML = "catalog/graph.graphml"
 RANK_DIGITS = 6
 PAGERANK_DAMPING = 0.85
 
@@ -68,7 +66,6 @@ PLUGIN_DEFAULT_COMPONENTS: tuple[tuple[str, frozenset[AssetKind]], ...] = (
     ("hooks/hooks.json", frozenset({AssetKind.HOOK})),
     (".mcp.json", frozenset({AssetKind.MCP_CONFIG})),
 )
-PLUGIN_MANIFEST = ".claude-plugin/plugin.json"
 REFERENCE_FOLDERS = frozenset({"references", "reference", "resources"})
 NAMED_KINDS = (AssetKind.AGENT, AssetKind.SKILL)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
+from scanner.formats.rules import PLUGIN_MANIFEST
 from scanner.graph.imports import resolve_import
 from scanner.graph.index import (
     RefIndex,
@@ -13,7 +14,7 @@ from scanner.graph.index import (
     mention_path,
     strip_climbs,
 )
-from scanner.graph.model import PLUGIN_MANIFEST, NodeType, RefStatus, Target
+from scanner.graph.model import NodeType, RefStatus, Target
 from scanner.models import (
     Asset,
     RawReference,

@@ -4,7 +4,7 @@ A file under an `agents/` folder with no such front matter (a README, notes) is 
 
 from __future__ import annotations
 
-from scanner.formats import check_agent
+from scanner.formats import PLUGIN_MANIFEST, check_agent
 from scanner.handlers.base import (
     FileInput,
     Handler,
@@ -21,7 +21,7 @@ def _in_plugin(fi: FileInput) -> bool:
     for i in range(len(parts) - 1, 0, -1):
         if parts[i - 1] != "" and parts[i] == "agents":
             root = "/".join(parts[:i])
-            return f"{root}/.claude-plugin/plugin.json" in fi.repo_paths
+            return f"{root}/{PLUGIN_MANIFEST}" in fi.repo_paths
     return False
 
 

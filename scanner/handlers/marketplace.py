@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.formats import check_marketplace
+from scanner.formats import MARKETPLACE_MANIFEST, check_marketplace
 from scanner.handlers.base import FileInput, Handler, HandlerResult
 from scanner.handlers.manifest_common import join_root, load_object, manifest_root
 from scanner.models import AssetKind, JsonValue, RawReference, RefKind, ScanIssue
@@ -68,7 +68,7 @@ HANDLER_ID = "marketplace"
 HANDLER = Handler(
     id=HANDLER_ID,
     kind=AssetKind.MARKETPLACE,
-    patterns=("**/.claude-plugin/marketplace.json",),
-    description="Claude Code plugin marketplaces (.claude-plugin/marketplace.json)",
+    patterns=(f"**/{MARKETPLACE_MANIFEST}",),
+    description=f"Claude Code plugin marketplaces ({MARKETPLACE_MANIFEST})",
     parse=parse,
 )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from scanner.formats import PLUGIN_COMPONENT_KEYS, check_plugin_manifest, component_paths
+from scanner.formats import (
+    PLUGIN_COMPONENT_KEYS,
+    PLUGIN_MANIFEST,
+    check_plugin_manifest,
+    component_paths,
+)
 from scanner.handlers.base import FileInput, Handler, HandlerResult
 from scanner.handlers.manifest_common import join_root, load_object, manifest_root
 from scanner.models import AssetKind, JsonValue, RawReference, RefKind, ScanIssue
@@ -52,7 +57,7 @@ HANDLER_ID = "plugin-manifest"
 HANDLER = Handler(
     id=HANDLER_ID,
     kind=AssetKind.PLUGIN_MANIFEST,
-    patterns=("**/.claude-plugin/plugin.json",),
-    description="Claude Code plugin manifests (.claude-plugin/plugin.json)",
+    patterns=(f"**/{PLUGIN_MANIFEST}",),
+    description=f"Claude Code plugin manifests ({PLUGIN_MANIFEST})",
     parse=parse,
 )

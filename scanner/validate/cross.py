@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from scanner.formats.rules import PLUGIN_MANIFEST
 from scanner.models import (
     Severity,
 )
-from scanner.validate.records import PLUGIN_MANIFEST, ValidationFinding, join_rel
+from scanner.validate.records import ValidationFinding, join_rel
 
 # --- facts the cross-file checks read ----------------------------------------------------------
 

@@ -21,8 +21,6 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 SKIP_DIRS = frozenset({".git", "node_modules"})
 # Markdown that lives in component folders without being a component (as discovery sees it)
 DOC_FILES = frozenset({"README.md", "CHANGELOG.md", "LICENSE.md"})
-PLUGIN_MANIFEST = ".claude-plugin/plugin.json"
-MARKETPLACE_MANIFEST = ".claude-plugin/marketplace.json"
 # A marketplace.json beside .claude-plugin/ is a copy Claude Code never reads; its versions
 # still drift (provectus-marketplace keeps one).
 STRAY_MARKETPLACE = "marketplace.json"

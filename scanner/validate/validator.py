@@ -10,6 +10,7 @@ from urllib.parse import unquote
 from scanner import formats
 from scanner.errors import ScannerError
 from scanner.formats import Finding, Pointer
+from scanner.formats.rules import MARKETPLACE_MANIFEST, PLUGIN_MANIFEST
 from scanner.models import (
     JsonValue,
     MarkdownDoc,
@@ -28,8 +29,6 @@ from scanner.validate.folder import Folder, JsonDoc, ValidationState
 from scanner.validate.records import (
     DOC_FILES,
     LOOKS_LIKE_HOST,
-    MARKETPLACE_MANIFEST,
-    PLUGIN_MANIFEST,
     STRAY_MARKETPLACE,
     URL_SCHEME,
     ValidationFinding,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.cli import main
-from scanner.commands.options import resolve_workdir
+from scanner.config import resolve_workdir
 
 ROOT = Path(__file__).resolve().parents[2]
 CRASH_LOG = "scanner-crash.log"
