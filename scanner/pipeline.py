@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import resource
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scanner import gitops, report
@@ -19,13 +19,15 @@ from scanner.cache import ExtractionCache
 from scanner.catalog import (
     Baseline,
     Catalog,
-    CatalogEntry,
     Enrichment,
-    build_catalog,
-    catalog_from_document,
+    assemble_catalog,
     current_entries,
     load_baseline,
+    read_catalog,
 )
+from scanner.catalog.carryover import annotations_for, first_seen_for
+from scanner.catalog.identity import pair_assets
+from scanner.catalog.renames import detect_renames
 from scanner.classify import classify, neighbours_from_edges
 from scanner.config import Config
 from scanner.discover import Discovery, discover_all
@@ -36,7 +38,7 @@ from scanner.graph import (
     graph_files,
     load_graph_export,
 )
-from scanner.layout import CATALOG_JSON
+from scanner.layout import CATALOG_JSON, GRAPH_JSON
 from scanner.marketplace import DEFAULT_MARKETPLACE, Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
 from scanner.plugin_view import PluginView, build_view
@@ -93,9 +95,9 @@ class Manifests:
     marketplace: Marketplace
 
 
-def load_manifests(opts: Config) -> Manifests:
+def load_manifests(config: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
-    practices_dir = resolve_practices_dir(opts.sources)
+    practices_dir = resolve_practices_dir(config.sources)
     practices = load_practices(practices_dir)
     marketplace = load_marketplace(practices_dir.parent / DEFAULT_MARKETPLACE.name)
     return Manifests(tuple(practices), marketplace)
@@ -109,6 +111,8 @@ class Analysis:
     graph: GraphResult | None
     assignments: Mapping[str, tuple[DomainAssignment, ...]]
     diff: report.ScanDiff | None
+    # Each asset's classification context: the assets that refer to it.
+    neighbours: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,46 +136,46 @@ def _linked_from(graph: GraphResult, ids: Sequence[str]) -> dict[str, tuple[str,
 
 
 def analyse(
-    opts: Config,
+    config: Config,
     manifests: Manifests,
     sources: Sequence[SyncResult],
     discovery: Discovery,
     baseline: Baseline,
     timer: _Timer,
 ) -> Analysis:
-    entries, kept_sources, _ = current_entries(sources, discovery, baseline)
-    assets = [e.asset for e in entries]
+    current = current_entries(sources, discovery, baseline)
+    assets = current.assets
     with timer.stage("graph"):
         graph = build_graph(assets, discovery.repo_files, known_repos=[s.name for s in sources])
     with timer.stage("classify"):
-        assignments = classify(
-            assets, manifests.practices, _linked_from(graph, [a.id for a in assets])
-        )
+        neighbours = _linked_from(graph, [a.id for a in assets])
+        assignments = classify(assets, manifests.practices, neighbours)
     with timer.stage("catalog"):
-        current_sources: JsonObject = {"sources": [s.to_json() for s in kept_sources]}
-        renames = report.detect_renames(
-            baseline.document, current_sources, opts.workdir, timeout=opts.timeout
+        old = baseline.catalog
+        renames = detect_renames(
+            old.sources if old is not None else (),
+            current.sources,
+            config.workdir,
+            timeout=config.timeout,
+        )
+        pairing = pair_assets(
+            (e.asset for e in baseline.entries),
+            assets,
+            renames.renames,
+            history_unavailable=renames.unavailable,
         )
         enrichment = Enrichment(
             domains=assignments,
             ranks=graph.ranks,
             duplicate_of=graph.duplicate_of,
             bundles=graph.bundles,
-            first_seen=report.first_seen_for(
-                baseline.document, assets, kept_sources, renames.renames
-            ),
-            annotations=report.annotations_for(baseline.document, assets, renames.renames),
+            first_seen=first_seen_for(old, assets, current.sources, pairing),
+            annotations=annotations_for(old, assets, pairing),
         )
         extra: list[ScanIssue] = [*graph.issues, *catalog_issues(assets, discovery.repo_files)]
-        catalog = build_catalog(sources, discovery, baseline, enrichment, extra)
-        diff = report.diff_catalogs(
-            baseline.document,
-            catalog.to_json(),
-            renames.renames,
-            all_featured_pins(manifests.practices),
-            history_unavailable=renames.unavailable,
-        )
-    return Analysis(catalog, graph, assignments, diff)
+        catalog = assemble_catalog(current, discovery, enrichment, extra)
+        diff = report.diff_catalogs(old, catalog, pairing, all_featured_pins(manifests.practices))
+    return Analysis(catalog, graph, assignments, diff, neighbours)
 
 
 def render_analysis(
@@ -219,17 +223,17 @@ def render_analysis(
     )
 
 
-def run_scan(opts: Config, *, offline: bool) -> ScanOutcome:
-    specs = load_sources(opts.sources)  # a bad manifest stops here: nothing is cloned
-    manifests = load_manifests(opts)
+def run_scan(config: Config, *, offline: bool) -> ScanOutcome:
+    specs = load_sources(config.sources)  # a bad manifest stops here: nothing is cloned
+    manifests = load_manifests(config)
     timer = _Timer()
-    with gitops.workdir_lock(opts.workdir):
+    with gitops.workdir_lock(config.workdir):
         with timer.stage("sync"):
             if offline:
-                sources = gitops.inspect_checkouts(specs, opts.workdir)
+                sources = gitops.inspect_checkouts(specs, config.workdir)
             else:
                 sources = gitops.sync_sources(
-                    specs, opts.workdir, timeout=opts.timeout, jobs=opts.effective_jobs
+                    specs, config.workdir, timeout=config.timeout, jobs=config.effective_jobs
                 )
         if not any(s.ok for s in sources):
             reasons = "; ".join(f"{s.name}: {s.reason}" for s in sources)
@@ -241,45 +245,38 @@ def run_scan(opts: Config, *, offline: bool) -> ScanOutcome:
 
         with (
             timer.stage("discover", discover_counters),
-            ExtractionCache(opts.workdir / "cache") as cache,
+            ExtractionCache(config.workdir / "cache") as cache,
         ):
-            discovery = discover_all(sources, jobs=opts.effective_jobs, cache=cache)
-        baseline = load_baseline(opts.output / CATALOG_JSON)
-        analysis = analyse(opts, manifests, sources, discovery, baseline, timer)
+            discovery = discover_all(sources, jobs=config.effective_jobs, cache=cache)
+        baseline = load_baseline(config.output / CATALOG_JSON)
+        analysis = analyse(config, manifests, sources, discovery, baseline, timer)
         # Still under the lock: a second scan must not read the baseline, or write, while
         # this one is writing.
         with timer.stage("render"):
-            rendered = render_analysis(opts.output, manifests, analysis, check=False)
+            rendered = render_analysis(config.output, manifests, analysis, check=False)
     return ScanOutcome(tuple(sources), discovery, analysis, rendered, dict(timer.stages))
 
 
-def reload_analysis(output: Path, manifests: Manifests) -> Analysis:
+def _graph_neighbours(output: Path, ids: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """Classification context from the graph export a scan wrote; none without one."""
+    if not (output / GRAPH_JSON).exists():
+        return {}
+    graph, _ = load_graph_export(output)
+    edges = ((u, v) for u, v in graph.edges if u in ids and v in ids)
+    return {k: tuple(v) for k, v in neighbours_from_edges(edges, ids).items()}
+
+
+def reload_analysis(output: Path, practices: Sequence[Practice]) -> Analysis:
     """The catalog in the output folder, reclassified with the current rules (`scanner render`
-    regenerates from it without syncing)."""
-    baseline = load_baseline(output / CATALOG_JSON)
-    if baseline.document is None:
-        raise AllSourcesFailedError(f"{output / CATALOG_JSON} not found: run `scanner scan` first")
-    catalog = catalog_from_document(baseline.document)
-    try:
-        graph, _ = load_graph_export(output)
-    except ScannerError:
-        neighbours: dict[str, tuple[str, ...]] = {}  # no graph export: classify without context
-    else:
-        ids = {e.asset.id for e in catalog.entries}
-        edges = ((u, v) for u, v in graph.edges if u in ids and v in ids)
-        neighbours = {k: tuple(v) for k, v in neighbours_from_edges(edges, ids).items()}
-    assignments = classify([e.asset for e in catalog.entries], manifests.practices, neighbours)
-    entries = tuple(
-        CatalogEntry(
-            e.asset,
-            e.status,
-            assignments.get(e.asset.id, ()),
-            e.rank,
-            e.duplicate_of,
-            e.bundle,
-            e.first_seen,
-            e.annotations,
-        )
-        for e in catalog.entries
+    regenerates from it without syncing; `catalog`, `explain` and `eval` read it)."""
+    path = output / CATALOG_JSON
+    if not path.exists():
+        raise ScannerError(f"{path} not found: run `scanner scan` first")
+    catalog = read_catalog(path)
+    ids = {e.asset.id for e in catalog.entries}
+    neighbours = _graph_neighbours(output, ids)
+    assignments = classify([e.asset for e in catalog.entries], practices, neighbours)
+    entries = tuple(replace(e, domains=assignments.get(e.asset.id, ())) for e in catalog.entries)
+    return Analysis(
+        Catalog(catalog.sources, entries, catalog.issues), None, assignments, None, neighbours
     )
-    return Analysis(Catalog(catalog.sources, entries, catalog.issues), None, assignments, None)

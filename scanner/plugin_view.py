@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from scanner.catalog import ACTIVE, CatalogEntry
 from scanner.ids import pin_to_asset_id
+from scanner.links import blob_url
 from scanner.models import DomainAssignment, JsonValue, SyncResult
 from scanner.practices import Practice
-from scanner.report import blob_url
 
 CITED_PER_DOMAIN = 6
 # Manifests and configs are plumbing: a domain cites the documents and code that teach it.

@@ -85,8 +85,10 @@ def test_explain_uses_graph_context_when_graph_json_exists(
     assert run("explain", notes, "--json") == 0
     before = next(d for d in out_json(capsys)["domains"] if d["domain"] == "cqrs")
     assert before["own"] == 4 and not before["assigned"]
-    graph = {
-        "edges": [{"source": "agents::plugins/cqrs-kit/skills/cqrs/SKILL.md", "target": notes}]
+    skill = "agents::plugins/cqrs-kit/skills/cqrs/SKILL.md"
+    graph = {  # the node-link form a scan writes (graph.json), reduced to one reference
+        "nodes": [{"id": skill}, {"id": notes}],
+        "edges": [{"source": skill, "target": notes}],
     }
     (workspace / "output" / "catalog" / "graph.json").write_text(json.dumps(graph))
     assert run("explain", notes, "--json") == 0

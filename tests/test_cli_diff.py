@@ -13,9 +13,9 @@ import pytest
 
 from scanner import gitops
 from scanner.cli import main
+from scanner.ids import pin_to_asset_id
 from scanner.models import JsonObject
 from scanner.practices import load_practices
-from scanner.report import pin_asset_id
 from scanner.writer import dump_json
 from tests.gitrepo import GitRepo, git
 
@@ -234,7 +234,7 @@ def test_featured_pins_of_the_practice_manifests_are_checked(
     )
     assert pins, "the project's practice manifests pin featured assets"
     repo, _, path = pins[0].partition("/")
-    others = [pin_asset_id(p) for p in pins[1:]]
+    others = [pin_to_asset_id(p) for p in pins[1:]]
 
     def doc(commit: str, paths: list[str]) -> JsonObject:
         names = sorted({repo, *(o.partition("::")[0] for o in others)})
@@ -247,6 +247,7 @@ def test_featured_pins_of_the_practice_manifests_are_checked(
                 {
                     "repo": i.partition("::")[0],
                     "path": i.partition("::")[2],
+                    "kind": "skill",
                     "blob_sha": f"{n:040x}",
                 }
                 for n, i in enumerate(paths)

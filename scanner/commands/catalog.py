@@ -5,7 +5,6 @@ on the fly from the committed catalog, the practice files and (when present) the
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +12,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from scanner.catalog import load_catalog_json
-from scanner.classify import classify, neighbours_from_edges
 from scanner.config import Config
-from scanner.errors import ExitCode, ScannerError
-from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue, asset_from_json
+from scanner.errors import ExitCode
+from scanner.layout import CATALOG_JSON
+from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue
+from scanner.pipeline import reload_analysis
 from scanner.practices import Practice, load_practices, resolve_practices_dir
 from scanner.writer import dump_json
 
@@ -40,55 +39,17 @@ class Classified:
         return None
 
 
-def load_assets(path: Path) -> tuple[Asset, ...]:
-    data = load_catalog_json(path)
-    raw_assets = data.get("assets")
-    assets = []
-    for raw in raw_assets if isinstance(raw_assets, list) else []:
-        if isinstance(raw, dict):
-            try:
-                assets.append(asset_from_json(raw))
-            except ValueError as err:  # an asset kind this version does not know
-                raise ScannerError(f"{path}: unreadable asset {raw.get('id')!r}: {err}") from err
-    return tuple(sorted(assets, key=lambda a: a.id))
-
-
-def load_graph_edges(path: Path) -> list[tuple[str, str]]:
-    """(source, target) pairs of a node-link graph.json; an absent file has none."""
-    if not path.is_file():
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ScannerError(f"{path}: cannot read graph: {err.strerror}") from err
-    except json.JSONDecodeError as err:
-        raise ScannerError(f"{path}: graph is not valid JSON (line {err.lineno})") from err
-    if not isinstance(data, dict):
-        raise ScannerError(f"{path}: not a node-link graph")
-    raw_edges = data.get("edges", data.get("links"))
-    edges = []
-    for edge in raw_edges if isinstance(raw_edges, list) else []:
-        if isinstance(edge, dict):
-            source, target = edge.get("source"), edge.get("target")
-            if isinstance(source, str) and isinstance(target, str):
-                edges.append((source, target))
-    return edges
-
-
-def load_classified(opts: Config, practices_dir: Path | None = None) -> Classified:
-    catalog_dir = opts.output / "catalog"
-    path = catalog_dir / "catalog.json"
-    assets = load_assets(path)
-    practices = load_practices(practices_dir or resolve_practices_dir(opts.sources))
-    by_id = {asset.id: asset for asset in assets}
-    neighbours = neighbours_from_edges(load_graph_edges(catalog_dir / "graph.json"), by_id)
+def load_classified(config: Config, practices_dir: Path | None = None) -> Classified:
+    practices = load_practices(practices_dir or resolve_practices_dir(config.sources))
+    analysis = reload_analysis(config.output, practices)
+    assets = tuple(e.asset for e in analysis.catalog.entries)
     return Classified(
-        catalog_path=path,
+        catalog_path=config.output / CATALOG_JSON,
         assets=assets,
-        by_id=by_id,
+        by_id={asset.id: asset for asset in assets},
         practices=practices,
-        neighbours=neighbours,
-        assignments=classify(assets, practices, neighbours),
+        neighbours=dict(analysis.neighbours),
+        assignments=dict(analysis.assignments),
     )
 
 

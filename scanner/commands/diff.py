@@ -20,27 +20,18 @@ from pathlib import Path
 from rich.console import Console
 
 from scanner import gitops, practices, report
-from scanner.catalog import load_catalog_json
+from scanner.catalog import Catalog, parse_catalog, read_catalog
+from scanner.catalog.identity import pair_assets
+from scanner.catalog.renames import detect_renames, recorded_moves
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import ExitCode, ManifestError, ScannerError
+from scanner.layout import CATALOG_JSON, DIFF_JSON
 from scanner.models import JsonObject
 from scanner.writer import dump_json
 
-CATALOG = Path("catalog") / "catalog.json"
 
-
-def _parse_catalog(text: str, where: str) -> JsonObject:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ScannerError(f"{where}: catalog is not valid JSON (line {err.lineno})") from err
-    if not isinstance(data, dict) or not isinstance(data.get("assets"), list):
-        raise ScannerError(f"{where}: not a scanner catalog (no `assets` list)")
-    return data
-
-
-def _catalog_at_ref(catalog: Path, ref: str, *, required: bool) -> JsonObject | None:
+def _catalog_at_ref(catalog: Path, ref: str, *, required: bool) -> Catalog | None:
     """The catalog file as committed at `ref`; None when it was not committed there (or, unless
     `required`, when the output folder is in no git repository)."""
     root = gitops.repository_root(catalog.parent)
@@ -62,28 +53,28 @@ def _catalog_at_ref(catalog: Path, ref: str, *, required: bool) -> JsonObject | 
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ScannerError(f"{rel} at {ref}: not UTF-8 text") from err
-    return _parse_catalog(text, f"{rel} at {ref}")
+    return parse_catalog(text, f"{rel} at {ref}")
 
 
-def load_baseline_document(
+def load_baseline_catalog(
     output: Path, *, baseline: Path | None, baseline_ref: str | None
-) -> tuple[JsonObject | None, str]:
-    """The baseline catalog document and a short description of where it came from."""
-    catalog = output / CATALOG
+) -> tuple[Catalog | None, str]:
+    """The baseline catalog and a short description of where it came from."""
+    catalog = output / CATALOG_JSON
     if baseline is not None:
-        return load_catalog_json(baseline), str(baseline)
+        return read_catalog(baseline), str(baseline)
     if baseline_ref is not None:
         found = _catalog_at_ref(catalog, baseline_ref, required=True)
-        where = f"{CATALOG.as_posix()} at {baseline_ref}"
+        where = f"{CATALOG_JSON} at {baseline_ref}"
         return found, where if found is not None else f"{where} (absent: empty baseline)"
     found = _catalog_at_ref(catalog, "HEAD", required=False)
     if found is None:
         return None, "empty baseline (no committed catalog at HEAD)"
-    return found, f"{CATALOG.as_posix()} at HEAD"
+    return found, f"{CATALOG_JSON} at HEAD"
 
 
 def _recorded_report(output: Path) -> JsonObject | None:
-    path = output / report.DIFF_JSON
+    path = output / DIFF_JSON
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -108,16 +99,25 @@ def featured_pins(opts: Config, console: Console) -> tuple[str, ...]:
 
 
 def compute(
-    opts: Config, baseline_doc: JsonObject | None, pins: tuple[str, ...] = ()
+    config: Config, baseline: Catalog | None, pins: tuple[str, ...] = ()
 ) -> report.ScanDiff:
-    current = load_catalog_json(opts.output / CATALOG)
-    detected = report.detect_renames(baseline_doc, current, opts.workdir)
-    renames = report.recorded_moves(_recorded_report(opts.output))
+    """The report stage against `baseline`, without a scan. Rename policy: git's detection in
+    the work directory's checkouts where they hold both commits, the moves the last report
+    recorded as hints elsewhere (git's own detection wins)."""
+    current = read_catalog(config.output / CATALOG_JSON)
+    old_sources = baseline.sources if baseline is not None else ()
+    detected = detect_renames(old_sources, current.sources, config.workdir)
+    renames = recorded_moves(_recorded_report(config.output))
     for repo, found in detected.renames.items():
-        renames[repo] = {**renames.get(repo, {}), **found}  # git's own detection wins
-    return report.diff_catalogs(
-        baseline_doc, current, renames, pins, history_unavailable=detected.unavailable
+        renames[repo] = {**renames.get(repo, {}), **found}
+    old_assets = (e.asset for e in baseline.entries) if baseline is not None else ()
+    pairing = pair_assets(
+        old_assets,
+        (e.asset for e in current.entries),
+        renames,
+        history_unavailable=detected.unavailable,
     )
+    return report.diff_catalogs(baseline, current, pairing, pins)
 
 
 def run(opts: Config, *, exit_code: bool, baseline: Path | None, baseline_ref: str | None) -> int:
@@ -125,12 +125,12 @@ def run(opts: Config, *, exit_code: bool, baseline: Path | None, baseline_ref: s
     if baseline is not None and baseline_ref is not None:
         console.print("scanner diff: give --baseline or --baseline-ref, not both")
         return int(ExitCode.USAGE)
-    if not (opts.output / CATALOG).is_file():
-        raise ScannerError(f"no catalog at {opts.output / CATALOG}; run `scanner scan` first")
-    baseline_doc, where = load_baseline_document(
+    if not (opts.output / CATALOG_JSON).is_file():
+        raise ScannerError(f"no catalog at {opts.output / CATALOG_JSON}; run `scanner scan` first")
+    baseline_catalog, where = load_baseline_catalog(
         opts.output, baseline=baseline, baseline_ref=baseline_ref
     )
-    diff = compute(opts, baseline_doc, featured_pins(opts, console))
+    diff = compute(opts, baseline_catalog, featured_pins(opts, console))
     if opts.json:
         sys.stdout.write(dump_json(diff.to_json()))
     else:

@@ -6,30 +6,26 @@ import sys
 
 from rich.console import Console
 
-from scanner.catalog import load_catalog_json
+from scanner.catalog import read_catalog
 from scanner.config import Config
 from scanner.errors import ScannerError
 from scanner.ids import ID_FORM
-from scanner.models import JsonObject, JsonValue
+from scanner.layout import CATALOG_JSON
+from scanner.models import JsonValue
 from scanner.writer import dump_json
 
 
 def run(opts: Config, asset_id: str) -> int:
-    path = opts.output / "catalog" / "catalog.json"
-    data = load_catalog_json(path)
-    assets = data.get("assets")
-    found: JsonObject | None = None
-    for raw in assets if isinstance(assets, list) else []:
-        if isinstance(raw, dict) and raw.get("id") == asset_id:
-            found = raw
-    if found is None:
+    path = opts.output / CATALOG_JSON
+    catalog = read_catalog(path)
+    entry = catalog.entry_ids().get(asset_id)
+    if entry is None:
         raise ScannerError(f"{asset_id}: no such asset in {path} (ids look like {ID_FORM})")
-    issues = data.get("issues")
-    repo, _, rel = asset_id.partition("::")
+    found = entry.to_json()
     related = [
-        i
-        for i in (issues if isinstance(issues, list) else [])
-        if isinstance(i, dict) and i.get("repo") == repo and i.get("path") == rel
+        i.to_json()
+        for i in catalog.issues
+        if i.repo == entry.asset.repo and i.path == entry.asset.path
     ]
     if opts.json:
         sys.stdout.write(dump_json({"asset": found, "issues": list[JsonValue](related)}))

@@ -1,0 +1,111 @@
+"""Reading catalog.json: the one place that does, into the same typed Catalog a scan builds
+(the baseline of the next scan, and what the commands that need no scan read)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.catalog.model import ACTIVE, ANNOTATION_FIELDS, Catalog, CatalogEntry
+from scanner.errors import ScannerError
+from scanner.models import (
+    Asset,
+    JsonObject,
+    ScanIssue,
+    asset_from_json,
+    assignment_from_json,
+    issue_from_json,
+    sync_result_from_json,
+)
+
+
+def _objects(data: JsonObject, key: str) -> list[JsonObject]:
+    value = data.get(key)
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def entry_from_json(raw: JsonObject) -> CatalogEntry:
+    """A catalog entry as catalog.json holds it, every enrichment field included."""
+    status = raw.get("status")
+    rank = raw.get("rank")
+    duplicate = raw.get("duplicate_of")
+    bundle = raw.get("bundle")
+    first_seen = raw.get("first_seen")
+    return CatalogEntry(
+        asset=asset_from_json(raw),
+        status=status if isinstance(status, str) else ACTIVE,
+        domains=tuple(assignment_from_json(d) for d in _objects(raw, "domains")),
+        rank=float(rank) if isinstance(rank, int | float) else 0.0,
+        duplicate_of=duplicate if isinstance(duplicate, str) else "",
+        bundle=tuple(b for b in bundle if isinstance(b, str)) if isinstance(bundle, list) else (),
+        first_seen=first_seen if isinstance(first_seen, dict) else {},
+        annotations={k: raw[k] for k in ANNOTATION_FIELDS if k in raw},
+    )
+
+
+def catalog_from_document(data: JsonObject, where: str = "catalog.json") -> Catalog:
+    """A Catalog from the parsed document of a catalog.json."""
+    try:
+        entries = tuple(entry_from_json(raw) for raw in _objects(data, "assets"))
+        sources = tuple(sync_result_from_json(raw) for raw in _objects(data, "sources"))
+        issues = tuple(issue_from_json(raw) for raw in _objects(data, "issues"))
+    except ValueError as err:  # an asset kind, stage or status this version does not know
+        raise ScannerError(f"{where} has a value this version does not know: {err}") from err
+    return Catalog(
+        sources=tuple(sorted(sources, key=lambda s: s.name)),
+        entries=tuple(sorted(entries, key=lambda e: e.asset.id)),
+        issues=tuple(sorted(issues, key=ScanIssue.sort_key)),
+    )
+
+
+def parse_catalog(text: str, where: str) -> Catalog:
+    """A Catalog from the text of a catalog.json; `where` names it in errors."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ScannerError(f"{where}: catalog is not valid JSON (line {err.lineno})") from err
+    if not isinstance(data, dict) or not isinstance(data.get("assets"), list):
+        raise ScannerError(f"{where}: not a scanner catalog (no `assets` list)")
+    return catalog_from_document(data, where)
+
+
+def read_catalog(path: Path) -> Catalog:
+    """The catalog.json at `path`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ScannerError(f"{path}: cannot read catalog: {err.strerror}") from err
+    return parse_catalog(text, str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The previous catalog (None: there is none, every asset is new), and the commit each of
+    its repositories was at."""
+
+    catalog: Catalog | None = None
+    commits: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # repo -> commit, date
+
+    @classmethod
+    def of(cls, catalog: Catalog | None) -> Baseline:
+        if catalog is None:
+            return cls()
+        commits = {s.name: (s.commit, s.commit_date) for s in catalog.sources if s.commit}
+        return cls(catalog, commits)
+
+    @property
+    def entries(self) -> tuple[CatalogEntry, ...]:
+        return self.catalog.entries if self.catalog is not None else ()
+
+    def for_repo(self, repo: str) -> list[Asset]:
+        return [e.asset for e in self.entries if e.asset.repo == repo]
+
+
+EMPTY_BASELINE = Baseline()
+
+
+def load_baseline(path: Path) -> Baseline:
+    """The catalog a previous scan wrote; an absent file is an empty baseline."""
+    return Baseline.of(read_catalog(path) if path.exists() else None)
