@@ -15,6 +15,7 @@ from scanner.cli import main
 from scanner.discover import discover_repo
 from scanner.errors import ScannerError
 from scanner.gitops import sync_sources
+from scanner.graph import build_graph
 from scanner.models import Severity, SourceSpec
 from scanner.validate import (
     ValidationFinding,
@@ -490,7 +491,7 @@ def test_secret_value_never_appears_in_findings(market: Path) -> None:
         ({"version": "1.0"}, "plugin-version-invalid", 3),
         ({"skills": "skills"}, "plugin-path-invalid", 12),
         ({"agents": ["./agents", "./../elsewhere"]}, "plugin-path-invalid", 14),
-        ({"commands": "./missing-commands"}, "component-missing", 12),
+        ({"commands": "./missing-commands"}, "manifest-component-missing", 12),
         ({"hooks": "./hooks/hooks.json"}, "hooks-declared-twice", 12),
         ({"category": "tools"}, "plugin-unknown-fields", 12),
     ],
@@ -583,7 +584,7 @@ def test_entry_without_plugin_json_needs_strict_false(market: Path) -> None:
 
 def test_same_agent_name_in_two_plugins(market: Path) -> None:
     write(market, {BETA_AGENT: front("name: trace-reviewer\ndescription: Reviews.\n")})
-    found = with_code(validate_path(market), "duplicate-component-name")
+    found = with_code(validate_path(market), "duplicate-name")
     assert sorted((f.file, f.line) for f in found) == [(AGENT, 2), (BETA_AGENT, 2)]
     assert "beta-tools" in found[0].message and "alpha-tools" in found[1].message
 
@@ -593,7 +594,7 @@ def test_same_skill_name_in_two_plugins(market: Path) -> None:
         market,
         {"plugins/beta-tools/skills/request-tracing/SKILL.md": front(NAME_DESC)},
     )
-    found = with_code(validate_path(market), "duplicate-component-name")
+    found = with_code(validate_path(market), "duplicate-name")
     assert {f.file for f in found} == {SKILL, "plugins/beta-tools/skills/request-tracing/SKILL.md"}
 
 
@@ -643,7 +644,7 @@ def test_stray_marketplace_copy_is_checked_for_version_drift(market: Path) -> No
     assert (owner.file, owner.severity) == ("marketplace.json", Severity.WARNING)
     assert with_code(report, "marketplace-not-loaded")[0].severity is Severity.INFO
     # the plugins are not checked twice for duplicate names
-    assert "duplicate-component-name" not in codes(report)
+    assert "duplicate-name" not in codes(report)
 
 
 # --- reading the folder safely -------------------------------------------------------------------
@@ -817,8 +818,12 @@ def test_catalog_issues_over_a_discovered_repository(
     assert by_code == {
         ("version-mismatch", MARKET),
         ("marketplace-source-missing", MARKET),
-        ("component-missing", BETA_PLUGIN),
-        ("duplicate-component-name", AGENT),
-        ("duplicate-component-name", BETA_AGENT),
     }
     assert all(i.repo == "fixture-market" and i.stage.value == "discover" for i in issues)
+    # The missing component and the name clash are the graph's to report, once, with the
+    # codes `scanner validate` uses for them.
+    graph = build_graph(found.assets, {"fixture-market": found.paths})
+    graph_codes = {(i.code, i.path) for i in graph.issues}
+    assert ("manifest-component-missing", BETA_PLUGIN) in graph_codes
+    assert {c for c, _ in graph_codes} & {c for c, _ in by_code} == set()
+    assert [p for c, p in graph_codes if c == "duplicate-name"] in ([AGENT], [BETA_AGENT])

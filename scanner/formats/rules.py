@@ -18,6 +18,11 @@ PLUGIN_DIR = ".claude-plugin"
 PLUGIN_MANIFEST = f"{PLUGIN_DIR}/plugin.json"
 MARKETPLACE_MANIFEST = f"{PLUGIN_DIR}/marketplace.json"
 SKILL_FILE = "SKILL.md"
+# One code per check, whichever place runs it (the scan over a catalog, `scanner validate` on
+# disk): a component a plugin.json declares that does not exist; an agent or skill name that
+# collides with another one installed beside it.
+COMPONENT_MISSING = "manifest-component-missing"
+DUPLICATE_NAME = "duplicate-name"
 XML_TAG_RE = re.compile(r"<[^>]+>")
 MAX_NAME = 64
 MAX_DESCRIPTION = 1024

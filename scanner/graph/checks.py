@@ -10,6 +10,7 @@ from typing import Any
 
 import networkx as nx
 
+from scanner.formats.rules import COMPONENT_MISSING, DUPLICATE_NAME
 from scanner.graph.index import RefIndex
 from scanner.graph.model import (
     MAX_LISTED,
@@ -72,7 +73,7 @@ def _reference_issue(group: list[ResolvedReference]) -> ScanIssue:
             "repository or any other); the agent will run without it"
         )
     elif kind is RefKind.COMPONENT:
-        severity, code = Severity.ERROR, "manifest-component-missing"
+        severity, code = Severity.ERROR, COMPONENT_MISSING
         message = f"declares `{raw}`, but {where} does not exist; Claude Code rejects the plugin"
     elif kind is RefKind.IMPORT:
         severity, code = Severity.INFO, "unresolved-import"
@@ -139,7 +140,7 @@ def duplicate_name_issues(assets: Sequence[Asset]) -> list[ScanIssue]:
             issues.append(
                 _issue(
                     Severity.WARNING,
-                    "duplicate-name",
+                    DUPLICATE_NAME,
                     f"{kind.value} name `{name}` is also defined by {_listed(others)}; "
                     "plugins installed together collide on it at run time",
                     repo,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from scanner.formats.rules import PLUGIN_MANIFEST
+from scanner.formats.rules import DUPLICATE_NAME, PLUGIN_MANIFEST
 from scanner.models import (
     Severity,
 )
@@ -178,10 +178,21 @@ def check_duplicate_names(group: Sequence[PluginFacts]) -> list[ValidationFindin
                     component.file,
                     component.line,
                     Severity.WARNING,
-                    "duplicate-component-name",
+                    DUPLICATE_NAME,
                     f"{kind} name {name!r} of plugin {plugin.label} is also used by {shown}",
                 )
             )
+    return out
+
+
+def marketplace_findings(
+    marketplaces: Sequence[MarketplaceFacts],
+    plugins: Mapping[str, PluginFacts],
+    is_dir: Callable[[str], bool],
+) -> list[ValidationFinding]:
+    out: list[ValidationFinding] = []
+    for market in marketplaces:
+        out += check_marketplace_entries(market, plugins, is_dir)
     return out
 
 
@@ -190,9 +201,9 @@ def cross_file_findings(
     plugins: Mapping[str, PluginFacts],
     is_dir: Callable[[str], bool],
 ) -> list[ValidationFinding]:
-    out: list[ValidationFinding] = []
-    for market in marketplaces:
-        out += check_marketplace_entries(market, plugins, is_dir)
+    """Marketplace entries against their plugins, then names shipped twice beside each other
+    (`scanner validate` on disk; over a catalog the graph owns name clashes)."""
+    out = marketplace_findings(marketplaces, plugins, is_dir)
     for group in duplicate_groups(marketplaces, plugins):
         out += check_duplicate_names(group)
     return out

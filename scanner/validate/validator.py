@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from scanner import formats
 from scanner.errors import ScannerError
 from scanner.formats import Finding, Pointer
-from scanner.formats.rules import MARKETPLACE_MANIFEST, PLUGIN_MANIFEST
+from scanner.formats.rules import COMPONENT_MISSING, MARKETPLACE_MANIFEST, PLUGIN_MANIFEST
 from scanner.models import (
     JsonValue,
     MarkdownDoc,
@@ -248,7 +248,7 @@ class _Validator:
                         manifest,
                         line,
                         Severity.ERROR,
-                        "component-missing",
+                        COMPONENT_MISSING,
                         f"`{key}` declares {path!r}, which does not exist; Claude Code rejects "
                         "the plugin",
                     )
