@@ -72,13 +72,20 @@ _EXTRACTION_SOURCES = (
     "__init__.py",
     "cache.py",
     "discover.py",
+    "ids.py",
     "models.py",
+    "paths.py",
     "resolver.py",
     "secrets.py",
     "structured.py",
     "treesitter.py",
 )
-_EXTRACTION_FOLDERS = (("formats", ".py"), ("handlers", ".py"), ("queries", ".scm"))
+_EXTRACTION_FOLDERS = (
+    ("formats", ".py"),
+    ("handlers", ".py"),
+    ("languages", ".py"),
+    ("languages", ".scm"),
+)
 # ... and the parsers we run.
 _EXTRACTION_DISTRIBUTIONS = (
     "pathspec",

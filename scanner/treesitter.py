@@ -1,12 +1,12 @@
 """tree-sitter extraction: Markdown structure and code imports/calls, as records.
 
 Pure functions: text or bytes in, frozen records out. The only disk access is loading the query
-files shipped in `scanner/queries/`. Languages and queries are built once per process on first
+files shipped in `scanner/languages/`. Languages and queries are built once per process on first
 use; parsers are per thread, because a `Parser` carries state (its included ranges).
 
 No function here recurses over a tree: inputs can be nested thousands deep.
 
-Code is read with the queries in `scanner/queries/<language>.scm`. Markdown is read with a
+Code is read with the queries in `scanner/languages/<language>.scm`. Markdown is read with a
 `TreeCursor` walk instead: tree-sitter's query cursor slows down super-linearly on a node with
 a long run of anonymous children, which is what a large paragraph is in both Markdown grammars
 (every `[`, `(`, `` ` `` and `.` is a token). A 2 MB paragraph of `[` took 7 s per query; the
@@ -37,14 +37,10 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib.resources import files
 
-import tree_sitter_go
-import tree_sitter_javascript
 import tree_sitter_markdown
-import tree_sitter_python
-import tree_sitter_rust
-import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Range
 
+from scanner.languages import EXTENSIONS, GRAMMARS
 from scanner.models import Call, CodeFacts, CodeSpan, Heading, Import, Link, MarkdownDoc
 
 __all__ = [
@@ -68,31 +64,8 @@ MAX_CODE_DEPTH = 50_000  # syntax tree depth of a source file (the cliff is past
 MAX_CODE_ANONYMOUS_RUN = 1_000  # consecutive unnamed siblings (punctuation) in a source file
 _MAX_CALLEE_BYTES = 256  # longer callee text is a call chain with arguments, not a dotted name
 
-# language -> (grammar loader, query file stem)
-_CODE_GRAMMARS: dict[str, tuple[Callable[[], object], str]] = {
-    "python": (tree_sitter_python.language, "python"),
-    "javascript": (tree_sitter_javascript.language, "javascript"),
-    "typescript": (tree_sitter_typescript.language_typescript, "typescript"),
-    # TSX has every node type the TypeScript query names, so they share it.
-    "tsx": (tree_sitter_typescript.language_tsx, "typescript"),
-    "rust": (tree_sitter_rust.language, "rust"),
-    "go": (tree_sitter_go.language, "go"),
-}
-CODE_LANGUAGES: frozenset[str] = frozenset(_CODE_GRAMMARS)
-
-_EXTENSION_LANGUAGES: dict[str, str] = {
-    ".py": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    ".rs": "rust",
-    ".go": "go",
-}
+# The code languages and their grammars, queries and extensions: scanner/languages/.
+CODE_LANGUAGES: frozenset[str] = frozenset(GRAMMARS)
 
 
 # --- grammars, queries and parsers -------------------------------------------------------------
@@ -113,15 +86,15 @@ def _markdown_inline_language() -> Language:
 
 @cache
 def _code_language(language: str) -> Language:
-    loader, _ = _CODE_GRAMMARS[language]
+    loader, _ = GRAMMARS[language]
     return Language(loader())
 
 
 @cache
 def _code_query(language: str) -> Query:
-    """The query in queries/<stem>.scm compiled for a code language."""
-    _, stem = _CODE_GRAMMARS[language]
-    text = files("scanner").joinpath("queries", f"{stem}.scm").read_text(encoding="utf-8")
+    """The query file of a code language (scanner/languages/<language>.scm), compiled."""
+    _, query = GRAMMARS[language]
+    text = files("scanner.languages").joinpath(query).read_text(encoding="utf-8")
     with _query_lock:  # compiled once even when threads race for it
         return Query(_code_language(language), text)
 
@@ -589,7 +562,7 @@ def language_for_path(path: str) -> str | None:
     dot = name.rfind(".")
     if dot <= 0:
         return None
-    return _EXTENSION_LANGUAGES.get(name[dot:].lower())
+    return EXTENSIONS.get(name[dot:].lower())
 
 
 def _callee_name(src: bytes, node: Node) -> tuple[str, Node] | None:
@@ -644,9 +617,9 @@ def _too_costly_to_query(root: Node) -> bool:
 
 def parse_code(data: bytes, language: str) -> CodeFacts:
     """Imports and calls of one source file in `language` (one of CODE_LANGUAGES)."""
-    if language not in _CODE_GRAMMARS:
+    if language not in GRAMMARS:
         raise ValueError(
-            f"unsupported code language {language!r}; expected one of {sorted(_CODE_GRAMMARS)}"
+            f"unsupported code language {language!r}; expected one of {sorted(GRAMMARS)}"
         )
     tree = _parser(language, lambda: _code_language(language)).parse(data)
     if _too_costly_to_query(tree.root_node):

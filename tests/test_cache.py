@@ -136,7 +136,7 @@ def test_extraction_version_covers_the_rules() -> None:
     for name in ("treesitter.py", "structured.py", "formats/rules.py", "secrets.py", "resolver.py"):
         assert name in sources
     assert "handlers/skill.py" in sources
-    assert "queries/python.scm" in sources
+    assert "languages/python.scm" in sources
     assert len(extraction_version()) == 64
     assert entry_key("file", "a", version="v1") != entry_key("file", "a", version="v2")
 

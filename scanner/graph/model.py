@@ -70,15 +70,6 @@ REFERENCE_FOLDERS = frozenset({"references", "reference", "resources"})
 NAMED_KINDS = (AssetKind.AGENT, AssetKind.SKILL)
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-JS_EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".json")
-# TypeScript written for ES modules imports `./x.js` and means the source `./x.ts`.
-JS_RUNTIME_TO_SOURCE = {
-    ".js": (".ts", ".tsx"),
-    ".jsx": (".tsx",),
-    ".mjs": (".mts",),
-    ".cjs": (".cts",),
-}
-RUST_ROOT_FILES = ("lib.rs", "main.rs")
 MAX_LISTED = 8  # members named in one message
 
 

@@ -5,21 +5,15 @@ from __future__ import annotations
 import posixpath
 
 from scanner.formats.rules import PLUGIN_MANIFEST
-from scanner.graph.imports import resolve_import
-from scanner.graph.index import (
-    RefIndex,
-    escapes_root,
-    join_path,
-    link_path,
-    mention_path,
-    strip_climbs,
-)
+from scanner.graph.index import RefIndex, link_path, mention_path
 from scanner.graph.model import NodeType, RefStatus, Target
+from scanner.languages import resolve_import
 from scanner.models import (
     Asset,
     RawReference,
     RefKind,
 )
+from scanner.paths import escapes_root, join_path, strip_climbs
 
 # --- resolving each kind of reference ------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """Source code the practices cite: MCP servers, code that talks to Claude, and backend service
 entry points, recognised by tree-sitter over imports and calls (never by running anything).
+The frameworks, SDKs and entry calls each language's code names are data in
+`scanner/languages/<language>.py`.
 
 One handler, three kinds, decided in this order: an MCP server, else a Claude adapter, else a
 backend entry point (`code`). A source file with none of these signals is not an asset.
@@ -9,11 +11,23 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 
 from scanner import treesitter
 from scanner.handlers.base import FileInput, Handler, HandlerResult
+from scanner.languages import (
+    AGENT_SDK_ROOTS,
+    AGENT_SDK_SERVER_CALLS,
+    CLAUDE_IMPORTS,
+    ENTRY_CALLS,
+    FRAMEWORK_IMPORTS,
+    MCP_SDK_ROOTS,
+    MCP_SERVER_CALLS,
+    MCP_SERVER_IMPORTS,
+    PACKAGE_SERVER_DEPS,
+    SERVER_FRAMEWORKS,
+)
+from scanner.languages.base import Signal
 from scanner.models import (
     AssetKind,
     CodeFacts,
@@ -24,195 +38,9 @@ from scanner.models import (
     Severity,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    """An import prefix (module as written, matched on `/`, `.` or `::` boundaries)."""
-
-    prefix: str
-    label: str
-
-
-def _signals(*pairs: tuple[str, str]) -> tuple[Signal, ...]:
-    return tuple(Signal(p, label) for p, label in pairs)
-
-
-MCP_SERVER_IMPORTS = _signals(
-    ("mcp.server", "MCP Python SDK (server)"),
-    ("fastmcp", "FastMCP"),
-    ("@modelcontextprotocol/sdk/server", "MCP TypeScript SDK (server)"),
-    ("rmcp", "rmcp (Rust MCP SDK)"),
-    ("github.com/mark3labs/mcp-go/server", "mcp-go"),
-    ("github.com/modelcontextprotocol/go-sdk/mcp", "MCP Go SDK"),
-)
-# An SDK root import plus one of these calls is also a server.
-MCP_SDK_ROOTS = ("mcp", "@modelcontextprotocol/sdk", "github.com/mark3labs/mcp-go")
-MCP_SERVER_CALLS = frozenset(
-    {"FastMCP", "McpServer", "Server", "NewMCPServer", "server.NewMCPServer"}
-)
-# The Claude Agent SDK hosts MCP servers in-process: a call to its factory makes a server.
-AGENT_SDK_ROOTS = ("claude_agent_sdk", "@anthropic-ai/claude-agent-sdk")
-AGENT_SDK_SERVER_CALLS = frozenset({"create_sdk_mcp_server", "createSdkMcpServer"})
-
-CLAUDE_IMPORTS = _signals(
-    ("anthropic", "Anthropic Python SDK"),
-    ("claude_agent_sdk", "Claude Agent SDK (Python)"),
-    ("claude_code_sdk", "Claude Code SDK (Python)"),
-    ("@anthropic-ai/sdk", "Anthropic TypeScript SDK"),
-    ("@anthropic-ai/claude-agent-sdk", "Claude Agent SDK (TypeScript)"),
-    ("@anthropic-ai/claude-code", "Claude Code SDK (TypeScript)"),
-    ("github.com/anthropics/anthropic-sdk-go", "Anthropic Go SDK"),
-)
 # Claude Code's `--output-format stream-json` is a wire format, not a library: code that parses
 # it names it, in a string or a doc comment.
 CLAUDE_STREAM_MARKER = "stream-json"
-
-FRAMEWORK_IMPORTS = _signals(
-    # Python
-    ("fastapi", "FastAPI"),
-    ("django", "Django"),
-    ("flask", "Flask"),
-    ("starlette", "Starlette"),
-    ("sqlalchemy", "SQLAlchemy"),
-    ("psycopg", "psycopg"),
-    ("psycopg2", "psycopg"),
-    ("asyncpg", "asyncpg"),
-    ("redis", "Redis"),
-    ("aiokafka", "Kafka"),
-    ("kafka", "Kafka"),
-    ("confluent_kafka", "Kafka"),
-    ("pika", "RabbitMQ"),
-    ("aio_pika", "RabbitMQ"),
-    ("celery", "Celery"),
-    ("jwt", "JWT"),
-    ("jose", "JWT"),
-    ("passlib", "passlib"),
-    ("bcrypt", "bcrypt"),
-    ("argon2", "Argon2"),
-    ("grpc", "gRPC"),
-    ("strawberry", "GraphQL"),
-    ("graphene", "GraphQL"),
-    ("ariadne", "GraphQL"),
-    ("uvicorn", "Uvicorn"),
-    # JavaScript / TypeScript
-    ("express", "Express"),
-    ("fastify", "Fastify"),
-    ("@fastify", "Fastify"),
-    ("@trpc/server", "tRPC"),
-    ("@nestjs/core", "NestJS"),
-    ("@nestjs/common", "NestJS"),
-    ("koa", "Koa"),
-    ("hono", "Hono"),
-    ("graphql", "GraphQL"),
-    ("@apollo/server", "GraphQL"),
-    ("apollo-server", "GraphQL"),
-    ("@grpc/grpc-js", "gRPC"),
-    ("@prisma/client", "Prisma"),
-    ("prisma", "Prisma"),
-    ("pg", "PostgreSQL"),
-    ("mongoose", "MongoDB"),
-    ("mongodb", "MongoDB"),
-    ("ioredis", "Redis"),
-    ("kafkajs", "Kafka"),
-    ("amqplib", "RabbitMQ"),
-    ("bullmq", "BullMQ"),
-    ("jsonwebtoken", "JWT"),
-    ("bcryptjs", "bcrypt"),
-    ("better-sqlite3", "SQLite"),
-    ("drizzle-orm", "Drizzle"),
-    ("socket.io", "Socket.IO"),
-    ("ws", "WebSocket"),
-    # Rust
-    ("axum", "Axum"),
-    ("actix_web", "Actix Web"),
-    ("tonic", "gRPC"),
-    ("warp", "warp"),
-    ("rocket", "Rocket"),
-    ("sqlx", "SQLx"),
-    ("diesel", "Diesel"),
-    ("rdkafka", "Kafka"),
-    ("lapin", "RabbitMQ"),
-    ("jsonwebtoken", "JWT"),
-    # Go
-    ("github.com/gin-gonic/gin", "Gin"),
-    ("github.com/labstack/echo", "Echo"),
-    ("github.com/go-chi/chi", "Chi"),
-    ("github.com/gorilla/mux", "Gorilla"),
-    ("google.golang.org/grpc", "gRPC"),
-    ("gorm.io/gorm", "GORM"),
-    ("github.com/jackc/pgx", "PostgreSQL"),
-    ("github.com/lib/pq", "PostgreSQL"),
-    ("github.com/redis/go-redis", "Redis"),
-    ("github.com/go-redis/redis", "Redis"),
-    ("github.com/segmentio/kafka-go", "Kafka"),
-    ("github.com/IBM/sarama", "Kafka"),
-    ("github.com/rabbitmq/amqp091-go", "RabbitMQ"),
-    ("github.com/golang-jwt/jwt", "JWT"),
-)
-# Frameworks that serve requests: with an entry call, the file is a service entry point.
-SERVER_FRAMEWORKS = frozenset(
-    {
-        "FastAPI",
-        "Django",
-        "Flask",
-        "Starlette",
-        "Express",
-        "Fastify",
-        "tRPC",
-        "NestJS",
-        "Koa",
-        "Hono",
-        "GraphQL",
-        "gRPC",
-        "Axum",
-        "Actix Web",
-        "warp",
-        "Rocket",
-        "Gin",
-        "Echo",
-        "Chi",
-        "Gorilla",
-    }
-)
-ENTRY_CALLS = frozenset(
-    {
-        "FastAPI",
-        "APIRouter",
-        "Flask",
-        "Starlette",
-        "express",
-        "express.Router",
-        "fastify",
-        "Fastify",
-        "initTRPC.create",
-        "router",
-        "createHTTPServer",
-        "NestFactory.create",
-        "Koa",
-        "Hono",
-        "ApolloServer",
-        "graphqlHTTP",
-        "grpc.server",
-        "grpc.NewServer",
-        "gin.Default",
-        "gin.New",
-        "echo.New",
-        "chi.NewRouter",
-        "mux.NewRouter",
-        "Router::new",
-        "HttpServer::new",
-        "axum::serve",
-        "Server::builder",
-        "uvicorn.run",
-        "app.listen",
-        "server.listen",
-        "path",
-        "urlpatterns",
-    }
-)
-PACKAGE_SERVER_DEPS = frozenset(
-    {"Express", "Fastify", "tRPC", "NestJS", "Koa", "Hono", "GraphQL", "gRPC"}
-)
 
 
 _SEPARATORS = ("/", ".", "::")

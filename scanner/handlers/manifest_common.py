@@ -13,12 +13,6 @@ def manifest_root(fi: FileInput) -> str:
     return posixpath.dirname(fi.dir)
 
 
-def join_root(root: str, rel: str) -> str:
-    """A manifest path (`./agents/x.md`) as a repository path; `..` climbs are kept visible."""
-    joined = posixpath.normpath(posixpath.join(root, rel)) if root else posixpath.normpath(rel)
-    return "" if joined == "." else joined
-
-
 def load_object(fi: FileInput, issues: list[ScanIssue]) -> dict[str, JsonValue] | None:
     parsed = fi.json
     issues.extend(fi.problem_issue(p, Severity.ERROR) for p in parsed.problems)

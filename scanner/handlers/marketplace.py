@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from scanner.formats import MARKETPLACE_MANIFEST, check_marketplace
 from scanner.handlers.base import FileInput, Handler, HandlerResult
-from scanner.handlers.manifest_common import join_root, load_object, manifest_root
+from scanner.handlers.manifest_common import load_object, manifest_root
 from scanner.models import AssetKind, JsonValue, RawReference, RefKind, ScanIssue
+from scanner.paths import join_path
 from scanner.secrets import redact
 
 
@@ -25,7 +26,7 @@ def parse(fi: FileInput) -> HandlerResult:
             raw_description = metadata.get("description")
         description = redact(raw_description) if isinstance(raw_description, str) else ""
         plugin_root = metadata.get("pluginRoot") if isinstance(metadata, dict) else None
-        base = join_root(root, plugin_root) if isinstance(plugin_root, str) else root
+        base = join_path(root, plugin_root) if isinstance(plugin_root, str) else root
         entries = data.get("plugins")
         for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
@@ -43,14 +44,14 @@ def parse(fi: FileInput) -> HandlerResult:
                     "source": source if isinstance(source, str) else None,
                     "remote": None if isinstance(source, str) else source,
                     "version": version if isinstance(version, str) else None,
-                    "path": join_root(base, local) if local else None,
+                    "path": join_path(base, local) if local else None,
                     "strict": entry.get("strict")
                     if isinstance(entry.get("strict"), bool)
                     else None,
                 }
             )
             if local:
-                refs.append(RawReference(RefKind.COMPONENT, join_root(base, local), 0, local))
+                refs.append(RawReference(RefKind.COMPONENT, join_path(base, local), 0, local))
     asset = fi.asset(
         AssetKind.MARKETPLACE,
         HANDLER_ID,

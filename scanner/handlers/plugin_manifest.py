@@ -9,8 +9,9 @@ from scanner.formats import (
     component_paths,
 )
 from scanner.handlers.base import FileInput, Handler, HandlerResult
-from scanner.handlers.manifest_common import join_root, load_object, manifest_root
+from scanner.handlers.manifest_common import load_object, manifest_root
 from scanner.models import AssetKind, JsonValue, RawReference, RefKind, ScanIssue
+from scanner.paths import join_path
 from scanner.secrets import redact
 
 
@@ -34,7 +35,7 @@ def parse(fi: FileInput) -> HandlerResult:
             if paths:
                 declared[key] = list[JsonValue](paths)
             for path in paths:
-                refs.append(RawReference(RefKind.COMPONENT, join_root(root, path), 0, path))
+                refs.append(RawReference(RefKind.COMPONENT, join_path(root, path), 0, path))
         details["declared"] = declared
         details["version"] = version or None
         mcp = data.get("mcpServers")
