@@ -78,13 +78,13 @@ _EXTRACTION_SOURCES = (
     "resolver.py",
     "secrets.py",
     "structured.py",
-    "treesitter.py",
 )
 _EXTRACTION_FOLDERS = (
     ("formats", ".py"),
     ("handlers", ".py"),
     ("languages", ".py"),
     ("languages", ".scm"),
+    ("treesitter", ".py"),
 )
 # ... and the parsers we run.
 _EXTRACTION_DISTRIBUTIONS = (

@@ -133,7 +133,13 @@ def test_rules_change_invalidates(repo: GitRepo, tmp_path: Path) -> None:
 
 def test_extraction_version_covers_the_rules() -> None:
     sources = extraction_sources()
-    for name in ("treesitter.py", "structured.py", "formats/rules.py", "secrets.py", "resolver.py"):
+    for name in (
+        "treesitter/code.py",
+        "structured.py",
+        "formats/rules.py",
+        "secrets.py",
+        "resolver.py",
+    ):
         assert name in sources
     assert "handlers/skill.py" in sources
     assert "languages/python.scm" in sources

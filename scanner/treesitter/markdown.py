@@ -1,77 +1,39 @@
-"""tree-sitter extraction: Markdown structure and code imports/calls, as records.
+"""Markdown structure (front matter, headings, links, code spans) as records.
 
-Pure functions: text or bytes in, frozen records out. The only disk access is loading the query
-files shipped in `scanner/languages/`. Languages and queries are built once per process on first
-use; parsers are per thread, because a `Parser` carries state (its included ranges).
+Markdown is read with a `TreeCursor` walk, not a query: tree-sitter's query cursor slows down
+super-linearly on a node with a long run of anonymous children, which is what a large paragraph
+is in both Markdown grammars (every `[`, `(`, `` ` `` and `.` is a token). A 2 MB paragraph of
+`[` took 7 s per query; the walk is linear and, because it does not enter paragraphs, also
+faster on ordinary files.
 
-No function here recurses over a tree: inputs can be nested thousands deep.
-
-Code is read with the queries in `scanner/languages/<language>.scm`. Markdown is read with a
-`TreeCursor` walk instead: tree-sitter's query cursor slows down super-linearly on a node with
-a long run of anonymous children, which is what a large paragraph is in both Markdown grammars
-(every `[`, `(`, `` ` `` and `.` is a token). A 2 MB paragraph of `[` took 7 s per query; the
-walk is linear and, because it does not enter paragraphs, also faster on ordinary files.
-
-Hostile input is bounded by counts, never by the clock, so results stay deterministic. The
-inline Markdown grammar is quadratic in the images of one block (`![a](b)` 2500 times: 2 s) and
+The inline grammar is quadratic in the images of one block (`![a](b)` 2500 times: 2 s) and
 overflows the C stack on links nested about 85 000 deep (`[a](` repeated: a segfault); a block
 past MAX_INLINE_BRACKETS or MAX_INLINE_IMAGES, or past what is left of the document's
 MAX_DOCUMENT_BRACKETS or MAX_DOCUMENT_IMAGES, is not parsed for links (a heading's text is then
-empty). The code query cursor is quadratic in a run of anonymous siblings (40 000 `(`: 2 s)
-and collapses on a chain of calls more than about 32 000 long (`a.b().b()...`, 40 000 of them:
-13 s, a tree 80 000 deep); a tree past MAX_CODE_ANONYMOUS_RUN or MAX_CODE_DEPTH gets no query
-(no imports or calls, `has_errors`).
+empty).
 
-Markdown inline content is parsed one block at a time (each `inline` node, minus the block
-markers inside it, as the parser's included ranges). Parsing all blocks as one set of ranges
-lets inline constructs run across blocks (a backtick in one paragraph closing a code span
-opened in another, `- [x]` and `- (y)` in two list items becoming one link), and is also far
-slower on large files.
-"""
+Inline content is parsed one block at a time (each `inline` node, minus the block markers inside
+it, as the parser's included ranges). Parsing all blocks as one set of ranges lets inline
+constructs run across blocks (a backtick in one paragraph closing a code span opened in another,
+`- [x]` and `- (y)` in two list items becoming one link), and is also far slower on large files."""
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 
 import tree_sitter_markdown
-from tree_sitter import Language, Node, Parser, Query, QueryCursor, Range
+from tree_sitter import Language, Node, Range
 
-from scanner.languages import EXTENSIONS, GRAMMARS
-from scanner.models import Call, CodeFacts, CodeSpan, Heading, Import, Link, MarkdownDoc
+from scanner.models import CodeSpan, Heading, Link, MarkdownDoc
+from scanner.treesitter.machinery import decode_utf8, node_line, node_text, parser_for, walk_named
 
-__all__ = [
-    "CODE_LANGUAGES",
-    "MAX_CALLS",
-    "MAX_IMPORTS",
-    "language_for_path",
-    "looks_like_path",
-    "parse_code",
-    "parse_markdown",
-]
-
-MAX_CALLS = 2000  # distinct callee names kept per file
-MAX_IMPORTS = 2000
 # Bounds on hostile input (see the module docstring); real files stay far below them.
 MAX_INLINE_BRACKETS = 10_000  # `[` in one inline block
 MAX_INLINE_IMAGES = 500  # `![` in one inline block
 MAX_DOCUMENT_IMAGES = 5_000  # `![` in the inline blocks of one document
 MAX_DOCUMENT_BRACKETS = 100_000  # `[` in the inline blocks of one document
-MAX_CODE_DEPTH = 50_000  # syntax tree depth of a source file (the cliff is past 60 000)
-MAX_CODE_ANONYMOUS_RUN = 1_000  # consecutive unnamed siblings (punctuation) in a source file
-_MAX_CALLEE_BYTES = 256  # longer callee text is a call chain with arguments, not a dotted name
-
-# The code languages and their grammars, queries and extensions: scanner/languages/.
-CODE_LANGUAGES: frozenset[str] = frozenset(GRAMMARS)
-
-
-# --- grammars, queries and parsers -------------------------------------------------------------
-
-_query_lock = threading.Lock()
-_thread_state = threading.local()
 
 
 @cache
@@ -82,65 +44,6 @@ def _markdown_language() -> Language:
 @cache
 def _markdown_inline_language() -> Language:
     return Language(tree_sitter_markdown.inline_language())
-
-
-@cache
-def _code_language(language: str) -> Language:
-    loader, _ = GRAMMARS[language]
-    return Language(loader())
-
-
-@cache
-def _code_query(language: str) -> Query:
-    """The query file of a code language (scanner/languages/<language>.scm), compiled."""
-    _, query = GRAMMARS[language]
-    text = files("scanner.languages").joinpath(query).read_text(encoding="utf-8")
-    with _query_lock:  # compiled once even when threads race for it
-        return Query(_code_language(language), text)
-
-
-def _parser(key: str, language: Callable[[], Language]) -> Parser:
-    """This thread's parser for `key`."""
-    parsers: dict[str, Parser] | None = getattr(_thread_state, "parsers", None)
-    if parsers is None:
-        parsers = {}
-        _thread_state.parsers = parsers
-    parser = parsers.get(key)
-    if parser is None:
-        parser = Parser(language())
-        parsers[key] = parser
-    return parser
-
-
-def _walk(root: Node, opaque: frozenset[str]) -> Iterator[Node]:
-    """The named nodes of a subtree in document order, root first, without entering nodes
-    whose type is in `opaque` (they are yielded, their descendants are not)."""
-    cursor = root.walk()
-    while True:
-        node = cursor.node
-        if node is None:
-            return
-        descend = False
-        if node.is_named:
-            yield node
-            descend = node.type not in opaque
-        if descend and cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return
-
-
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
-
-
-def _node_text(src: bytes, node: Node) -> str:
-    return _decode(src[node.start_byte : node.end_byte])
-
-
-def _line(node: Node) -> int:
-    return node.start_point.row + 1
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -306,7 +209,7 @@ def _plain_text(src: bytes, node: Node, gaps: Iterable[tuple[int, int]]) -> str:
         else:
             stack.extend(current.children)
     pieces = _subtract(node.start_byte, node.end_byte, _merge(drops))
-    return " ".join(_decode(b"".join(src[s:e] for s, e in pieces)).split())
+    return " ".join(decode_utf8(b"".join(src[s:e] for s, e in pieces)).split())
 
 
 def _heading_level(heading: Node) -> int:
@@ -345,7 +248,7 @@ def _frontmatter_text(src: bytes, node: Node) -> str:
     closing_start = block.rfind(b"\n")
     if opening_end < 0 or closing_start <= opening_end:
         return ""
-    return _decode(block[opening_end + 1 : closing_start + 1])
+    return decode_utf8(block[opening_end + 1 : closing_start + 1])
 
 
 def _definition(src: bytes, node: Node) -> tuple[str, str] | None:
@@ -359,8 +262,8 @@ def _definition(src: bytes, node: Node) -> tuple[str, str] | None:
             destination = child
     if label is None or destination is None:
         return None
-    key = _normalize_label(_node_text(src, label)[1:-1])
-    return key, _strip_angle_brackets(_node_text(src, destination).strip())
+    key = _normalize_label(node_text(src, label)[1:-1])
+    return key, _strip_angle_brackets(node_text(src, destination).strip())
 
 
 def _inline_ranges(node: Node) -> tuple[list[Range], list[tuple[int, int]]]:
@@ -391,20 +294,20 @@ class _InlineReader:
         self.definitions = definitions
         self.links: list[Link] = []
         self.code_spans: list[CodeSpan] = []
-        self.parser = _parser("markdown-inline", _markdown_inline_language)
+        self.parser = parser_for("markdown-inline", _markdown_inline_language)
 
     def parse(self, ranges: list[Range]) -> Node:
         self.parser.included_ranges = ranges
         return self.parser.parse(self.src).root_node
 
     def collect(self, root: Node, gaps: list[tuple[int, int]]) -> None:
-        for node in _walk(root, _INLINE_OPAQUE):
+        for node in walk_named(root, _INLINE_OPAQUE):
             kind = node.type
             if kind in _LINK_NODES:
                 self._add_link(node, gaps)
             elif kind == "uri_autolink":
-                target = _node_text(self.src, node)[1:-1]
-                self.links.append(Link(target=target, text=target, line=_line(node)))
+                target = node_text(self.src, node)[1:-1]
+                self.links.append(Link(target=target, text=target, line=node_line(node)))
             elif kind == "code_span":
                 self._add_code_span(node)
 
@@ -422,20 +325,20 @@ class _InlineReader:
                 label = child
         if node.type in _REFERENCE_LINKS:
             if label is not None:
-                key = _normalize_label(_node_text(src, label)[1:-1])
+                key = _normalize_label(node_text(src, label)[1:-1])
             elif text_node is not None:  # collapsed `[x][]` and shortcut `[x]`: the text
-                key = _normalize_label(_node_text(src, text_node))
+                key = _normalize_label(node_text(src, text_node))
             else:
                 return
             # without a definition it is not a link (CommonMark): `[x]` is just text
             target = self.definitions.get(key, "")
         elif destination is not None:
-            target = _strip_angle_brackets(_node_text(src, destination).strip())
+            target = _strip_angle_brackets(node_text(src, destination).strip())
         else:
             target = ""
         if target:
             text = _plain_text(src, text_node, gaps) if text_node is not None else ""
-            self.links.append(Link(target=target, text=text, line=_line(node)))
+            self.links.append(Link(target=target, text=text, line=node_line(node)))
 
     def _add_code_span(self, node: Node) -> None:
         if node.child_count < 2:
@@ -443,9 +346,9 @@ class _InlineReader:
         opening, closing = node.child(0), node.child(node.child_count - 1)
         if opening.type != "code_span_delimiter" or closing.type != "code_span_delimiter":
             return
-        content = _decode(self.src[opening.end_byte : closing.start_byte]).strip(" ")
+        content = decode_utf8(self.src[opening.end_byte : closing.start_byte]).strip(" ")
         if content and looks_like_path(content):
-            self.code_spans.append(CodeSpan(text=content, line=_line(node)))
+            self.code_spans.append(CodeSpan(text=content, line=node_line(node)))
 
 
 def _count_lines(text: str) -> int:
@@ -467,7 +370,7 @@ def parse_markdown(text: str) -> MarkdownDoc:
     if body and not body.endswith("\n"):
         body += "\n"
     src = body.encode("utf-8", errors="replace")
-    root = _parser("markdown", _markdown_language).parse(src).root_node
+    root = parser_for("markdown", _markdown_language).parse(src).root_node
 
     frontmatter: str | None = None
     frontmatter_line = 0
@@ -475,7 +378,7 @@ def parse_markdown(text: str) -> MarkdownDoc:
     headings: list[Node] = []
     definitions: dict[str, str] = {}
     inlines: list[Node] = []
-    for node in _walk(root, _BLOCK_OPAQUE):
+    for node in walk_named(root, _BLOCK_OPAQUE):
         kind = node.type
         if kind in _INLINE_CONTAINERS:
             inlines.append(node)
@@ -525,7 +428,7 @@ def parse_markdown(text: str) -> MarkdownDoc:
         Heading(
             level=_heading_level(node),
             text=heading_texts.get(node.start_byte, ""),
-            line=_line(node),
+            line=node_line(node),
         )
         for node in headings
     )
@@ -538,128 +441,4 @@ def parse_markdown(text: str) -> MarkdownDoc:
         links=tuple(reader.links),
         code_spans=tuple(reader.code_spans),
         line_count=line_count,
-    )
-
-
-# --- code --------------------------------------------------------------------------------------
-
-_DOTTED_NAME = re.compile(r"(?:[^\W\d]|[$#])[\w$#]*(?:(?:\.|::)(?:[^\W\d]|[$#])[\w$#]*)*")
-_SIMPLE_NAME = re.compile(r"(?:[^\W\d]|[$#])[\w$#]*")
-_WHITESPACE = re.compile(r"\s+")
-# the field that names the last member of a callee, per node type
-_MEMBER_FIELDS = {
-    "member_expression": "property",  # javascript, typescript
-    "attribute": "attribute",  # python
-    "field_expression": "field",  # rust
-    "selector_expression": "field",  # go
-    "scoped_identifier": "name",  # rust
-}
-
-
-def language_for_path(path: str) -> str | None:
-    """The code language `parse_code` takes for a file, by its extension, or None."""
-    name = path.rsplit("/", 1)[-1]
-    dot = name.rfind(".")
-    if dot <= 0:
-        return None
-    return EXTENSIONS.get(name[dot:].lower())
-
-
-def _callee_name(src: bytes, node: Node) -> tuple[str, Node] | None:
-    """`a.b.c` for a dotted callee; the last member's name when the callee holds calls or
-    other expressions (`x().y` -> `y`); None when nothing names it. With the name, the node
-    where it is written, which gives its position."""
-    while node.type == "generic_function":  # rust `foo::<T>()`
-        inner = node.child_by_field_name("function")
-        if inner is None:
-            return None
-        node = inner
-    if node.end_byte - node.start_byte <= _MAX_CALLEE_BYTES:
-        text = _WHITESPACE.sub("", _node_text(src, node))
-        text = text.replace("?.", ".").replace("!.", ".")  # a?.b(), a!.b()
-        if _DOTTED_NAME.fullmatch(text):
-            return text, node
-    field = _MEMBER_FIELDS.get(node.type)
-    member = node.child_by_field_name(field) if field is not None else None
-    if member is not None:
-        name = _node_text(src, member)
-        if _SIMPLE_NAME.fullmatch(name):
-            return name, member
-    return None
-
-
-def _too_costly_to_query(root: Node) -> bool:
-    """Whether the tree is deeper than MAX_CODE_DEPTH or has more than MAX_CODE_ANONYMOUS_RUN
-    unnamed siblings in a row: shapes on which the query cursor takes minutes. One linear walk
-    (about 30 ms for 2 MB of ordinary code)."""
-    cursor = root.walk()
-    depth = run = 0
-    while True:
-        node = cursor.node
-        if node is not None and not node.is_named:
-            run += 1
-            if run > MAX_CODE_ANONYMOUS_RUN:
-                return True
-        else:
-            run = 0
-        if cursor.goto_first_child():
-            depth += 1
-            run = 0
-            if depth > MAX_CODE_DEPTH:
-                return True
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return False
-            depth -= 1
-            run = 0
-
-
-def parse_code(data: bytes, language: str) -> CodeFacts:
-    """Imports and calls of one source file in `language` (one of CODE_LANGUAGES)."""
-    if language not in GRAMMARS:
-        raise ValueError(
-            f"unsupported code language {language!r}; expected one of {sorted(GRAMMARS)}"
-        )
-    tree = _parser(language, lambda: _code_language(language)).parse(data)
-    if _too_costly_to_query(tree.root_node):
-        return CodeFacts(language=language, imports=(), calls=(), has_errors=True)
-    captures = QueryCursor(_code_query(language)).captures(tree.root_node)
-
-    found_imports: list[tuple[int, str, int]] = []  # (start byte, module, line)
-    for node in captures.get("import.module", ()):
-        found_imports.append((node.start_byte, _node_text(data, node), _line(node)))
-    for node in captures.get("import.mod", ()):
-        found_imports.append((node.start_byte, "mod:" + _node_text(data, node), _line(node)))
-    found_imports.sort()
-    imports: list[Import] = []
-    seen_imports: set[tuple[str, int]] = set()
-    for _, module, line in found_imports:
-        if module and (module, line) not in seen_imports and len(imports) < MAX_IMPORTS:
-            seen_imports.add((module, line))
-            imports.append(Import(module=module, line=line))
-
-    # Ordered by where each name is written: in `r.Group("/").Use(m)`, `r.Group` comes before
-    # `Use`, and a chained `.route(...)` on a later line gets that line.
-    found_calls: list[tuple[int, int, str, int]] = []  # (start, end, name, line)
-    for node in captures.get("call.name", ()):
-        named = _callee_name(data, node)
-        if named is not None:
-            name, where = named
-            found_calls.append((where.start_byte, where.end_byte, name, _line(where)))
-    found_calls.sort()
-    calls: list[Call] = []
-    seen_calls: set[str] = set()
-    for _, _, name, line in found_calls:
-        if name not in seen_calls:
-            seen_calls.add(name)
-            calls.append(Call(name=name, line=line))
-            if len(calls) >= MAX_CALLS:
-                break
-
-    return CodeFacts(
-        language=language,
-        imports=tuple(imports),
-        calls=tuple(calls),
-        has_errors=tree.root_node.has_error,
     )
