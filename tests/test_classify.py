@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.classify import (
-    asset_text,
     classify,
     explain_asset,
     neighbours_from_edges,
-    tokens,
     verdicts,
 )
+from scanner.classify_text import asset_text, tokens
 from scanner.models import Asset, AssetKind, JsonValue
 from scanner.practices import Practice
 

@@ -1,0 +1,66 @@
+"""What the classification rules read from an asset: the words of each text field (name,
+title, description, tags, headings, path), where each word occurs, and the code signals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scanner.models import Asset, JsonValue
+from scanner.practices import TOKEN_RE
+
+TAG_KEYS = ("tags", "keywords", "category")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-case words: runs of letters and digits. `cached_property` is `cached`, `property`;
+    `interest` never contains the word `rest`."""
+    return tuple(TOKEN_RE.findall(text.lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class AssetText:
+    """An asset as the rules see it: word sequences per text field, signal values per field."""
+
+    fields: Mapping[str, tuple[tuple[str, ...], ...]]
+    signals: Mapping[str, tuple[str, ...]]
+    location: str  # <repo>/<path>, what path rules match
+    # Per field, where each word occurs: word -> ((sequence index, position), ...). Terms are
+    # looked up by their first word instead of scanning every sequence.
+    positions: Mapping[str, Mapping[str, tuple[tuple[int, int], ...]]]
+
+
+def _positions(sequences: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for seq_index, seq in enumerate(sequences):
+        for position, word in enumerate(seq):
+            found.setdefault(word, []).append((seq_index, position))
+    return {word: tuple(places) for word, places in found.items()}
+
+
+def _strings(value: JsonValue) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def asset_text(asset: Asset) -> AssetText:
+    tags = [t for key in TAG_KEYS for t in _strings(asset.frontmatter.get(key))]
+    fields = {
+        "name": (tokens(asset.name),),
+        "title": (tokens(asset.title),),
+        "description": (tokens(asset.description),),
+        "tags": tuple(tokens(t) for t in tags),
+        "headings": tuple(tokens(h) for h in asset.headings),
+        "path": (tokens(asset.path),),
+    }
+    signals = {
+        key: tuple(_strings(asset.details.get(key)))
+        for key in ("frameworks", "mcp_sdks", "claude_sdks")
+    }
+    signals["kind"] = (asset.kind.value,)
+    signals["language"] = (asset.language,) if asset.language else ()
+    positions = {field: _positions(sequences) for field, sequences in fields.items()}
+    return AssetText(fields, signals, f"{asset.repo}/{asset.path}", positions)
