@@ -3,15 +3,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install test check lint demo rescan bench fuzz clean
+.PHONY: install lock test check lint demo rescan bench fuzz clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[dev]' && touch $@
+# constraints.txt pins the exact versions (make lock regenerates it from pyproject's ranges).
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -c constraints.txt -e '.[dev]' && touch $@
+
+lock:
+	$(PYTHON) scripts/lock.py
 
 lint: install
-	$(VENV)/bin/ruff check scanner tests scripts && $(VENV)/bin/ruff format --check scanner tests scripts && $(VENV)/bin/mypy scanner
+	$(VENV)/bin/ruff check scanner tests scripts bench && $(VENV)/bin/ruff format --check scanner tests scripts bench && $(VENV)/bin/mypy scanner bench
 
 check: lint
 
