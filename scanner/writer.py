@@ -124,6 +124,20 @@ def recover_interrupted(parent: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def _swap_in(staging: Path, folder: Path) -> None:
+    """Put the complete folder `staging` where `folder` is: the old folder is renamed aside
+    first and removed after, so `folder` is never half written (a run killed in between leaves
+    the old one beside it, which `recover_interrupted` puts back)."""
+    if folder.exists():
+        old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{folder.name}-", dir=folder.parent))
+        old.rmdir()
+        folder.replace(old)
+        staging.replace(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.replace(folder)
+
+
 def replace_tree(folder: Path, files: Mapping[str, str]) -> TreeChange:
     """Make `folder` contain exactly `files`, swapping a complete new folder into place."""
     change = compare_tree(folder, files)
@@ -140,14 +154,7 @@ def replace_tree(folder: Path, files: Mapping[str, str]) -> TreeChange:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(text.encode("utf-8"))
             staging.chmod(0o755)
-            if folder.exists():
-                old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{folder.name}-", dir=parent))
-                old.rmdir()
-                folder.replace(old)
-                staging.replace(folder)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                staging.replace(folder)
+            _swap_in(staging, folder)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -249,16 +256,7 @@ class OutputTransaction:
                 if not last:
                     temporary.replace(final)
             for staging, folder in self._trees:
-                if folder.exists():
-                    old = Path(
-                        tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{folder.name}-", dir=folder.parent)
-                    )
-                    old.rmdir()
-                    folder.replace(old)
-                    staging.replace(folder)
-                    shutil.rmtree(old, ignore_errors=True)
-                else:
-                    staging.replace(folder)
+                _swap_in(staging, folder)
             for folder in self._removals:
                 remove_tree(folder)
             for temporary, final, last in self._files:
