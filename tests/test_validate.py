@@ -819,7 +819,7 @@ def test_catalog_issues_over_a_discovered_repository(
         ("version-mismatch", MARKET),
         ("marketplace-source-missing", MARKET),
     }
-    assert all(i.repo == "fixture-market" and i.stage.value == "discover" for i in issues)
+    assert all(i.repo == "fixture-market" and i.stage.value == "graph" for i in issues)
     # The missing component and the name clash are the graph's to report, once, with the
     # codes `scanner validate` uses for them.
     graph = build_graph(found.assets, {"fixture-market": found.paths})

@@ -10,6 +10,7 @@ from scanner.models import (
     Asset,
     AssetKind,
     ScanIssue,
+    Stage,
 )
 from scanner.validate.cross import (
     EntryFacts,
@@ -45,7 +46,8 @@ def catalog_issues(
         plugins = _plugins_from_assets(repo_assets)
         marketplaces = [_marketplace_from_asset(a) for a in repo_assets if _is(a, "marketplace")]
         findings = marketplace_findings(marketplaces, plugins, is_dir)
-        issues += [f.to_scan_issue(repo) for f in findings]
+        # Run beside the graph, over the same assets and tracked files, after discovery.
+        issues += [f.to_scan_issue(repo, Stage.GRAPH) for f in findings]
     return tuple(sorted(set(issues), key=ScanIssue.sort_key))
 
 

@@ -64,7 +64,7 @@ class ValidationFinding:
             "message": self.message,
         }
 
-    def to_scan_issue(self, repo: str, stage: Stage = Stage.DISCOVER) -> ScanIssue:
+    def to_scan_issue(self, repo: str, stage: Stage) -> ScanIssue:
         return ScanIssue(
             stage, self.severity, self.code, self.message, repo=repo, path=self.file, line=self.line
         )
