@@ -14,8 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from scanner import gitops, report
-from scanner.cache import ExtractionCache
+from scanner import report
 from scanner.catalog import (
     Baseline,
     Catalog,
@@ -30,8 +29,11 @@ from scanner.catalog.identity import pair_assets
 from scanner.catalog.renames import detect_renames
 from scanner.classify import classify, neighbours_from_edges
 from scanner.config import Config
-from scanner.discover import Discovery, discover_all
+from scanner.discover import Discovery, discover_all, freshness
+from scanner.discover.cache import ExtractionCache
+from scanner.discover.freshness import Unchanged
 from scanner.errors import AllSourcesFailedError, ScannerError
+from scanner.git import lock, store
 from scanner.graph import (
     GraphResult,
     build_graph,
@@ -95,12 +97,16 @@ class Manifests:
     marketplace: Marketplace
 
 
+def _manifest_paths(config: Config) -> tuple[Path, Path]:
+    """The practices folder, and the marketplace manifest beside it."""
+    practices_dir = resolve_practices_dir(config.sources)
+    return practices_dir, practices_dir.parent / DEFAULT_MARKETPLACE.name
+
+
 def load_manifests(config: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
-    practices_dir = resolve_practices_dir(config.sources)
-    practices = load_practices(practices_dir)
-    marketplace = load_marketplace(practices_dir.parent / DEFAULT_MARKETPLACE.name)
-    return Manifests(tuple(practices), marketplace)
+    practices_dir, marketplace = _manifest_paths(config)
+    return Manifests(tuple(load_practices(practices_dir)), load_marketplace(marketplace))
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,17 +229,39 @@ def render_analysis(
     )
 
 
-def run_scan(config: Config, *, offline: bool) -> ScanOutcome:
+def run_scan(config: Config, *, offline: bool) -> ScanOutcome | Unchanged:
+    """Every stage; or, online, nothing at all when nothing changed since the last scan
+    (discover/freshness.py), which the Unchanged returned says."""
     specs = load_sources(config.sources)  # a bad manifest stops here: nothing is cloned
     manifests = load_manifests(config)
     timer = _Timer()
-    with gitops.workdir_lock(config.workdir):
+    inputs = freshness.inputs_digest(config.sources, _manifest_paths(config), config.output)
+    with lock.workdir_lock(config.workdir):
+        remote: Mapping[str, str | None] = {}
+        if not offline:
+            started = time.perf_counter()
+            fresh = freshness.check(
+                specs,
+                config.workdir,
+                inputs,
+                config.output,
+                timeout=config.timeout,
+                jobs=config.effective_jobs,
+            )
+            if fresh.unchanged is not None:
+                return Unchanged(fresh.unchanged.commits, time.perf_counter() - started)
+            remote = fresh.remote
+        freshness.forget(config.workdir)  # a scan stopped half-way leaves no record behind
         with timer.stage("sync"):
             if offline:
-                sources = gitops.inspect_checkouts(specs, config.workdir)
+                sources = store.inspect_clones(specs, config.workdir)
             else:
-                sources = gitops.sync_sources(
-                    specs, config.workdir, timeout=config.timeout, jobs=config.effective_jobs
+                sources = store.sync_sources(
+                    specs,
+                    config.workdir,
+                    timeout=config.timeout,
+                    jobs=config.effective_jobs,
+                    known=remote,
                 )
         if not any(s.ok for s in sources):
             reasons = "; ".join(f"{s.name}: {s.reason}" for s in sources)
@@ -245,7 +273,7 @@ def run_scan(config: Config, *, offline: bool) -> ScanOutcome:
 
         with (
             timer.stage("discover", discover_counters),
-            ExtractionCache(config.workdir / "cache") as cache,
+            ExtractionCache.in_workdir(config.workdir) as cache,
         ):
             discovery = discover_all(sources, jobs=config.effective_jobs, cache=cache)
         baseline = load_baseline(config.output / CATALOG_JSON)
@@ -254,6 +282,7 @@ def run_scan(config: Config, *, offline: bool) -> ScanOutcome:
         # this one is writing.
         with timer.stage("render"):
             rendered = render_analysis(config.output, manifests, analysis, check=False)
+        freshness.record(config.workdir, sources, inputs, config.output)
     return ScanOutcome(tuple(sources), discovery, analysis, rendered, dict(timer.stages))
 
 

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from scanner.errors import ManifestError
-from scanner.gitops import SOURCE_NAME_RE, redact_url, ref_problem, url_problem
+from scanner.git.safety import SOURCE_NAME_RE, redact_url, ref_problem, url_problem
 from scanner.models import SourceSpec
 
 SCHEMA_VERSION = 1

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from scanner.cache import (
+from scanner.catalog import build_catalog
+from scanner.discover import Discovery, RepoDiscovery, discover_all
+from scanner.discover.cache import (
     DATABASE_NAME,
     ExtractionCache,
     entry_key,
     extraction_sources,
     extraction_version,
 )
-from scanner.catalog import build_catalog
-from scanner.discover import Discovery, RepoDiscovery, discover_all
-from scanner.gitops import sync_sources
+from scanner.git.store import sync_sources
 from scanner.models import SourceSpec, SyncResult
 from scanner.render import catalog_files
 from tests.gitrepo import GitRepo
@@ -138,7 +138,7 @@ def test_extraction_version_covers_the_rules() -> None:
         "structured.py",
         "formats/rules.py",
         "secrets.py",
-        "resolver.py",
+        "discover/resolver.py",
     ):
         assert name in sources
     assert "handlers/skill.py" in sources

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner import gitops
 from scanner.cli import main
+from scanner.git import history
 from scanner.ids import pin_to_asset_id
 from scanner.models import JsonObject
 from scanner.practices import load_practices
@@ -267,7 +267,7 @@ def test_featured_pins_of_the_practice_manifests_are_checked(
     ]
 
 
-# --- gitops.read_file_at_ref ----------------------------------------------------------------------
+# --- history.read_file_at_ref ---------------------------------------------------------------------
 
 
 def test_read_file_at_ref(tmp_path: Path) -> None:
@@ -276,17 +276,17 @@ def test_read_file_at_ref(tmp_path: Path) -> None:
     repo.commit("one")
     repo.write({"output/catalog/catalog.json": "v2\n"})
     repo.commit("two")
-    read = gitops.read_file_at_ref
+    read = history.read_file_at_ref
     assert read(repo.path, "HEAD", "output/catalog/catalog.json") == b"v2\n"
     assert read(repo.path, "HEAD~1", "output/catalog/catalog.json") == b"v1\n"
     assert read(repo.path, "main", "output/catalog/catalog.json") == b"v2\n"
-    with pytest.raises(gitops.FileNotAtRefError):
+    with pytest.raises(history.FileNotAtRefError):
         read(repo.path, "HEAD", "output/missing.json")
-    with pytest.raises(gitops.FileNotAtRefError):
+    with pytest.raises(history.FileNotAtRefError):
         read(repo.path, "HEAD", "../etc/passwd")
-    with pytest.raises(gitops.RefNotFoundError):
+    with pytest.raises(history.RefNotFoundError):
         read(repo.path, "nope", "output/catalog/catalog.json")
-    with pytest.raises(gitops.RefNotFoundError):
+    with pytest.raises(history.RefNotFoundError):
         read(repo.path, "--output=/tmp/x", "output/catalog/catalog.json")
-    assert gitops.repository_root(repo.path / "output" / "not-yet" / "x") == repo.path.resolve()
-    assert gitops.repository_root(tmp_path / "elsewhere") is None
+    assert history.repository_root(repo.path / "output" / "not-yet" / "x") == repo.path.resolve()
+    assert history.repository_root(tmp_path / "elsewhere") is None

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.gitops import workdir_lock
-from tests.gitrepo import GitRepo
+from scanner.git.lock import workdir_lock
+from tests.gitrepo import GitRepo, git
 
 RepoFactory = Callable[..., GitRepo]
 RESULT_KEYS = {"name", "url", "ref", "commit", "commit_date", "status", "reason"}
@@ -60,7 +60,7 @@ def test_all_ok_exit_0_and_json_shape(
         assert repo["url"] == good[repo["name"]]
         assert repo["ref"] is None
     assert "one" in err and "two" in err  # the table is on stderr
-    assert (workdir / "repos/one/README.md").read_text() == "one"
+    assert git(workdir / "repos/one", "cat-file", "blob", "HEAD:README.md") == "one"
 
 
 def test_without_json_stdout_stays_empty(
@@ -176,4 +176,4 @@ def test_second_run_updates(
 
     (result,) = json.loads(capsys.readouterr().out)["repositories"]
     assert result["commit"] == head
-    assert (workdir / "repos/one/README.md").read_text() == "v2"
+    assert git(workdir / "repos/one", "cat-file", "blob", "HEAD:README.md") == "v2"

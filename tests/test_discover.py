@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scanner.discover import RepoDiscovery, discover_repo
-from scanner.gitops import sync_sources
+from scanner.git.store import sync_sources
 from scanner.models import AssetKind, SourceSpec, SyncResult
 from tests.gitrepo import GitRepo, git
 

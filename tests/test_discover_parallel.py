@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner import discover
-from scanner.cache import ExtractionCache
 from scanner.catalog import build_catalog
-from scanner.discover import Discovery, discover_all
-from scanner.gitops import sync_sources
+from scanner.discover import Discovery, discover_all, orchestrate, plan, pool
+from scanner.discover.cache import ExtractionCache
+from scanner.git.store import sync_sources
 from scanner.models import SourceSpec, SyncResult
 from scanner.render import catalog_files
 from tests.gitrepo import GitRepo
@@ -67,15 +66,15 @@ def test_parallel_and_serial_runs_are_identical(
     two_repos: list[SyncResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[int] = []
-    real_executor = discover._Workers._executor
+    real_executor = pool.Workers._executor
 
-    def counting_executor(self: discover._Workers) -> object:
+    def counting_executor(self: pool.Workers) -> object:
         started.append(self.jobs)
         return real_executor(self)
 
-    monkeypatch.setattr(discover._Workers, "_executor", counting_executor)
-    monkeypatch.setattr(discover, "CHUNK_FILES", 7)  # many chunks, across both repositories
-    monkeypatch.setattr(discover, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(pool.Workers, "_executor", counting_executor)
+    monkeypatch.setattr(plan, "CHUNK_FILES", 7)  # many chunks, across both repositories
+    monkeypatch.setattr(orchestrate, "PARALLEL_MIN_FILES", 1)
 
     serial = discover_all(two_repos, jobs=1)
     assert started == []
@@ -98,9 +97,9 @@ def test_parallel_and_serial_runs_are_identical(
 def test_small_scans_stay_in_process(
     two_repos: list[SyncResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_pool(self: discover._Workers) -> object:
+    def no_pool(self: pool.Workers) -> object:
         raise AssertionError("a pool was started for a small scan")
 
-    monkeypatch.setattr(discover._Workers, "_executor", no_pool)
+    monkeypatch.setattr(pool.Workers, "_executor", no_pool)
     found = discover_all(two_repos, jobs=4)
-    assert found.stats()["files_parsed"] < discover.PARALLEL_MIN_FILES
+    assert found.stats()["files_parsed"] < orchestrate.PARALLEL_MIN_FILES

@@ -1,4 +1,4 @@
-"""gitops against real git repositories on disk (file:// URLs); no mocked git."""
+"""scanner.git against real git repositories on disk (file:// URLs); no mocked git."""
 
 from __future__ import annotations
 
@@ -13,17 +13,20 @@ from pathlib import Path
 import pytest
 
 from scanner.errors import LockedError
-from scanner.gitops import (
+from scanner.git.history import commit_exists, renames_between
+from scanner.git.lock import workdir_lock
+from scanner.git.plumbing import (
+    BLOB_MISSING,
     BlobReader,
     BlobUnavailableError,
-    CheckoutError,
-    list_tracked_files,
-    redact_url,
-    ref_problem,
-    sync_sources,
-    url_problem,
-    workdir_lock,
+    CloneError,
+    ensure_blobs,
+    list_tree,
+    missing_objects,
+    read_blobs,
 )
+from scanner.git.safety import redact_url, ref_problem, url_problem
+from scanner.git.store import inspect_clones, remote_commits, sync_sources
 from scanner.models import SourceSpec, SyncResult, SyncStatus
 from tests.gitrepo import GitRepo, git
 
@@ -49,6 +52,15 @@ def by_name(results: tuple[SyncResult, ...]) -> dict[str, SyncResult]:
     return {r.name: r for r in results}
 
 
+def paths(clone: Path, rev: str = "HEAD") -> set[str]:
+    return set(git(clone, "ls-tree", "-r", "--name-only", rev).splitlines())
+
+
+def show(clone: Path, spec: str) -> str:
+    """A file of the clone's HEAD (git fetches the blob from the promisor if need be)."""
+    return git(clone, "cat-file", "blob", spec)
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on: connecting is refused at once."""
     with socket.socket() as sock:
@@ -70,17 +82,24 @@ def alpha(repo_factory: RepoFactory) -> GitRepo:
 # --- clone, update, refs ---------------------------------------------------------------------
 
 
-def test_clone_records_commit_date_and_checkout(alpha: GitRepo, workdir: Path) -> None:
+def test_clone_is_bare_blobless_and_records_commit_date(alpha: GitRepo, workdir: Path) -> None:
     results, calls = sync([SourceSpec(name="alpha", url=alpha.url, exclude=("x/**",))], workdir)
 
     (result,) = results
     assert result.status is SyncStatus.OK, result.reason
     assert result.commit == alpha.head()
     assert result.commit_date == FIXTURE_DATE
-    assert result.checkout == workdir / "repos" / "alpha"
+    clone = workdir / "repos" / "alpha"
+    assert result.checkout == clone
     assert result.exclude == ("x/**",)
-    assert (result.checkout / "skills/x/SKILL.md").read_text() == "x\n"
-    assert git(result.checkout, "rev-parse", "HEAD") == alpha.head()
+    # No working tree and no index: nothing was ever checked out.
+    assert git(clone, "rev-parse", "--is-bare-repository") == "true"
+    assert not (clone / "index").exists() and not (clone / "skills").exists()
+    assert git(clone, "config", "remote.origin.partialclonefilter") == "blob:none"
+    # Blobless: the blobs of the commit are not there until someone asks for them.
+    assert len(missing_objects(clone, result.commit) or ()) == 2
+    assert git(clone, "rev-parse", "HEAD") == alpha.head()
+    assert paths(clone) == {"README.md", "skills/x/SKILL.md"}
     assert calls == [("alpha", "cloned")]
     assert [p.name for p in (workdir / "repos").iterdir()] == ["alpha"]
 
@@ -88,11 +107,9 @@ def test_clone_records_commit_date_and_checkout(alpha: GitRepo, workdir: Path) -
 def test_update_sees_new_commit_without_recloning(alpha: GitRepo, workdir: Path) -> None:
     spec = SourceSpec(name="alpha", url=alpha.url)
     sync([spec], workdir)
-    checkout = workdir / "repos" / "alpha"
-    marker = checkout / ".git" / "scanner-test-marker"
+    clone = workdir / "repos" / "alpha"
+    marker = clone / "scanner-test-marker"
     marker.write_text("first clone\n")
-    (checkout / "untracked.txt").write_text("junk\n")
-    (checkout / "README.md").write_text("local edit\n")
 
     alpha.write({"new.md": "new\n"})
     second = alpha.commit("second", date="2026-02-01T08:30:00+02:00")
@@ -103,10 +120,9 @@ def test_update_sees_new_commit_without_recloning(alpha: GitRepo, workdir: Path)
     assert result.commit == second
     assert result.commit_date == "2026-02-01T08:30:00+02:00"
     assert calls == [("alpha", "updated")]
-    assert marker.exists(), "the checkout was cloned again instead of updated"
-    assert (checkout / "new.md").exists()
-    assert not (checkout / "untracked.txt").exists()
-    assert (checkout / "README.md").read_text() == "# Alpha\n"
+    assert marker.exists(), "the clone was made again instead of updated"
+    assert "new.md" in paths(clone)
+    assert git(clone, "rev-parse", "HEAD") == second
 
 
 def test_relative_workdir(alpha: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,7 +135,7 @@ def test_relative_workdir(alpha: GitRepo, tmp_path: Path, monkeypatch: pytest.Mo
     assert result.checkout.resolve() == (tmp_path / "wd/repos/alpha").resolve()
 
 
-def test_pinned_sha_checks_out_that_commit(alpha: GitRepo, workdir: Path) -> None:
+def test_pinned_sha_settles_on_that_commit(alpha: GitRepo, workdir: Path) -> None:
     first = alpha.head()
     alpha.write({"later.md": "later\n"})
     alpha.commit("later")
@@ -128,7 +144,7 @@ def test_pinned_sha_checks_out_that_commit(alpha: GitRepo, workdir: Path) -> Non
 
     assert result.ok, result.reason
     assert result.commit == first
-    assert not (workdir / "repos/alpha/later.md").exists()
+    assert "later.md" not in paths(workdir / "repos/alpha")
 
 
 def test_sha_not_in_the_repository_fails(alpha: GitRepo, workdir: Path) -> None:
@@ -160,10 +176,10 @@ def test_branch_and_tag_refs(alpha: GitRepo, workdir: Path) -> None:
 
     got = by_name(results)
     assert got["dev"].commit == dev_head
-    assert (workdir / "repos/dev/dev-only.md").exists()
+    assert "dev-only.md" in paths(workdir / "repos/dev")
     assert got["tagged"].commit == main_head  # the annotated tag, peeled to its commit
     assert got["default"].commit == main_head
-    assert not (workdir / "repos/default/dev-only.md").exists()
+    assert "dev-only.md" not in paths(workdir / "repos/default")
 
 
 def test_unknown_branch_fails_with_a_hint(alpha: GitRepo, workdir: Path) -> None:
@@ -197,7 +213,7 @@ def test_unreachable_repository_among_good_ones(
     assert sorted(p.name for p in (workdir / "repos").iterdir()) == ["one", "two"]
 
 
-def test_failed_update_keeps_the_previous_checkout(alpha: GitRepo, workdir: Path) -> None:
+def test_failed_update_keeps_the_previous_clone(alpha: GitRepo, workdir: Path) -> None:
     spec = SourceSpec(name="alpha", url=alpha.url)
     (first,), _ = sync([spec], workdir)
     shutil.rmtree(alpha.path)
@@ -208,22 +224,22 @@ def test_failed_update_keeps_the_previous_checkout(alpha: GitRepo, workdir: Path
     assert "does not appear to be a git repository" in result.reason
     assert result.reason.endswith("(the previous checkout is kept)")
     assert calls == [("alpha", "failed")]
-    checkout = workdir / "repos/alpha"
-    assert git(checkout, "rev-parse", "HEAD") == first.commit
-    assert (checkout / "README.md").read_text() == "# Alpha\n"
+    assert git(workdir / "repos/alpha", "rev-parse", "HEAD") == first.commit
 
 
-def test_missing_blob_upstream_is_a_failure_not_a_crash(alpha: GitRepo, workdir: Path) -> None:
-    # Like the Auto-Claude mirror: the remote lacks one blob of its own head commit.
+def test_missing_blob_upstream_does_not_fail_the_sync(alpha: GitRepo, workdir: Path) -> None:
+    # Like the Auto-Claude mirror: the remote lacks one blob of its own head commit. Nothing is
+    # checked out, so the sync does not need it; discovery reports it (test_discover_objectstore).
     blob = git(alpha.path, "rev-parse", "HEAD:README.md")
     (alpha.path / ".git/objects" / blob[:2] / blob[2:]).unlink()
 
     (result,), _ = sync([SourceSpec(name="alpha", url=alpha.url)], workdir)
 
-    assert result.status is SyncStatus.FAILED
-    assert "checkout failed" in result.reason
-    assert "promisor remote" in result.reason
-    assert list((workdir / "repos").iterdir()) == []  # no checkout, no leftover
+    assert result.ok, result.reason
+    clone = workdir / "repos/alpha"
+    skill = git(clone, "rev-parse", "HEAD:skills/x/SKILL.md")
+    assert ensure_blobs(clone, result.commit, [blob, skill]).keys() == {blob}
+    assert show(clone, "HEAD:skills/x/SKILL.md") == "x"
 
 
 def test_timeout_kills_a_hanging_fetch(workdir: Path) -> None:
@@ -262,7 +278,7 @@ def test_timeout_kills_a_hanging_fetch(workdir: Path) -> None:
     "url",
     ["ext::sh -c touch% /tmp/pwned", "fd::17", "-uhttps://example.com/x.git", "ftp://h/x.git"],
 )
-def test_gitops_refuses_unsafe_urls_itself(url: str, workdir: Path) -> None:
+def test_sync_refuses_unsafe_urls_itself(url: str, workdir: Path) -> None:
     (result,), calls = sync([SourceSpec(name="evil", url=url)], workdir)
     assert result.status is SyncStatus.FAILED
     assert result.reason.startswith("refused URL")
@@ -305,39 +321,48 @@ def test_leftover_temporary_directory_is_removed(alpha: GitRepo, workdir: Path) 
     assert [p.name for p in (workdir / "repos").iterdir()] == ["alpha"]
 
 
-def _corrupt(checkout: Path, how: str) -> None:
+def _corrupt(clone: Path, how: str, tmp_path: Path) -> None:
     if how == "not-a-repository":
-        shutil.rmtree(checkout / ".git")
-    elif how == "empty-git-dir":
-        shutil.rmtree(checkout / ".git")
-        (checkout / ".git").mkdir()
+        shutil.rmtree(clone)
+        clone.mkdir()
+        (clone / "junk.txt").write_text("junk\n")
+    elif how == "old-style-checkout":
+        shutil.rmtree(clone)
+        (clone / ".git").mkdir(parents=True)
+        (clone / "README.md").write_text("stale\n")
     elif how == "garbage-head":
-        (checkout / ".git/HEAD").write_text("garbage\n")
-    elif how == "no-objects":
-        shutil.rmtree(checkout / ".git/objects")
-        (checkout / ".git/objects/pack").mkdir(parents=True)
-        (checkout / ".git/objects/info").mkdir()
+        (clone / "HEAD").write_text("garbage\n")
+    elif how == "garbage-config":
+        (clone / "config").write_text("[[[ not a config\n")
+    elif how == "foreign-config":
+        # A setting this scanner never writes (here one that would run a program): not trusted.
+        with (clone / "config").open("a") as config:
+            config.write(f"[core]\n\tfsmonitor = touch {tmp_path / 'fsmonitor-ran'}\n")
+    elif how == "alternates":
+        (clone / "objects/info/alternates").write_text(f"{tmp_path}/elsewhere/objects\n")
+    elif how == "deleted-objects":
+        shutil.rmtree(clone / "objects")
+        (clone / "objects/pack").mkdir(parents=True)
+        (clone / "objects/info").mkdir()
     elif how == "a-file":
-        shutil.rmtree(checkout)
-        checkout.write_text("not a directory\n")
-    elif how == "stale-index-lock":
-        (checkout / ".git/index.lock").write_text("")
+        shutil.rmtree(clone)
+        clone.write_text("not a directory\n")
 
 
 @pytest.mark.parametrize(
     ("how", "action"),
     [
         ("not-a-repository", "cloned"),
-        ("empty-git-dir", "cloned"),
+        ("old-style-checkout", "cloned"),
         ("garbage-head", "cloned"),
+        ("garbage-config", "cloned"),
+        ("foreign-config", "cloned"),
+        ("alternates", "cloned"),
+        ("deleted-objects", "updated"),  # the fetch brings back what the clone lacks
         ("a-file", "cloned"),
-        ("stale-index-lock", "cloned"),
-        ("no-objects", "updated"),  # a partial clone fetches what it lacks from its promisor
     ],
 )
-def test_corrupt_checkout_is_repaired(
-    alpha: GitRepo, tmp_path: Path, how: str, action: str
-) -> None:
+def test_broken_clone_is_repaired(alpha: GitRepo, tmp_path: Path, how: str, action: str) -> None:
     # The work directory sits inside another project's repository: git must never reach it.
     project = GitRepo(tmp_path / "project")
     project.write({"keep.md": "project file\n"})
@@ -345,16 +370,16 @@ def test_corrupt_checkout_is_repaired(
     workdir = project.path / ".scanner"
     spec = SourceSpec(name="alpha", url=alpha.url)
     sync([spec], workdir)
-    checkout = workdir / "repos/alpha"
-    _corrupt(checkout, how)
+    clone = workdir / "repos/alpha"
+    _corrupt(clone, how, tmp_path)
 
     (result,), calls = sync([spec], workdir)
 
     assert result.ok, result.reason
     assert calls == [("alpha", action)]
-    assert git(checkout, "rev-parse", "HEAD") == alpha.head()
-    git(checkout, "fsck", "--no-progress")
-    assert (checkout / "README.md").read_text() == "# Alpha\n"
+    assert git(clone, "rev-parse", "HEAD") == alpha.head()
+    assert show(clone, "HEAD:README.md") == "# Alpha"
+    assert not (tmp_path / "fsmonitor-ran").exists()
     assert project.head() == project_head
     assert git(project.path, "status", "--porcelain") == "?? .scanner/"
     assert [p.name for p in (workdir / "repos").iterdir()] == ["alpha"]
@@ -371,18 +396,50 @@ def test_origin_url_change_clones_the_new_repository(
     assert result.ok
     assert result.commit == beta.head()
     assert calls == [("alpha", "cloned")]
-    assert (workdir / "repos/alpha/BETA.md").exists()
-    assert not (workdir / "repos/alpha/README.md").exists()
+    assert paths(workdir / "repos/alpha") == {"BETA.md"}
 
 
-# --- reading a checkout ---------------------------------------------------------------------------
+def test_inspect_clones_reads_the_settled_commit_offline(alpha: GitRepo, workdir: Path) -> None:
+    spec = SourceSpec(name="alpha", url=alpha.url)
+    (synced,), _ = sync([spec], workdir)
+    shutil.rmtree(alpha.path)  # offline: the remote is gone
+    (found,) = inspect_clones([spec], workdir)
+    assert found.ok and (found.commit, found.commit_date) == (synced.commit, synced.commit_date)
+    (clone := workdir / "repos/alpha" / "HEAD").write_text("garbage\n")
+    (broken,) = inspect_clones([spec], workdir)
+    assert not broken.ok and "run `scanner sync` again" in broken.reason
+    assert clone.exists()
+
+
+def test_remote_commits_follow_branches_tags_and_pins(alpha: GitRepo, workdir: Path) -> None:
+    git(alpha.path, "tag", "-a", "v1.0", "-m", "release")
+    pinned = "0123456789abcdef0123456789abcdef01234567"
+    specs = [
+        SourceSpec(name="default", url=alpha.url),
+        SourceSpec(name="tag", url=alpha.url, ref="v1.0"),
+        SourceSpec(name="pin", url=alpha.url, ref=pinned),
+        SourceSpec(name="nope", url=alpha.url, ref="nope"),
+        SourceSpec(name="gone", url=(workdir / "missing").as_uri()),
+    ]
+    got = remote_commits(specs, workdir, timeout=30, jobs=2)
+    assert got == {
+        "default": alpha.head(),
+        "tag": alpha.head(),  # the annotated tag, peeled
+        "pin": pinned,
+        "nope": None,
+        "gone": None,
+    }
+
+
+# --- reading a clone ------------------------------------------------------------------------------
 
 
 BINARY = bytes(range(256)) * 40 + b"\r\n\x00end"
+LONG_NAME = "n" * 253 + ".md"  # 256 bytes: more than most file systems allow in one name
 
 
 @pytest.fixture
-def checkout(repo_factory: RepoFactory, workdir: Path) -> Path:
+def files_repo(repo_factory: RepoFactory) -> GitRepo:
     repo = repo_factory(
         "files",
         {
@@ -396,13 +453,18 @@ def checkout(repo_factory: RepoFactory, workdir: Path) -> Path:
     (repo.path / "bin/run.sh").chmod(0o755)
     repo.symlink("link.md", "README.md")
     repo.commit("more")
-    (result,), _ = sync([SourceSpec(name="files", url=repo.url)], workdir)
+    return repo
+
+
+@pytest.fixture
+def clone(files_repo: GitRepo, workdir: Path) -> Path:
+    (result,), _ = sync([SourceSpec(name="files", url=files_repo.url)], workdir)
     assert result.checkout is not None, result.reason
     return result.checkout
 
 
-def test_list_tracked_files_modes_and_blob_shas(checkout: Path) -> None:
-    files = {f.path: f for f in list_tracked_files(checkout)}
+def test_list_tree_modes_and_blob_shas(clone: Path, files_repo: GitRepo) -> None:
+    files = {f.path: f for f in list_tree(clone, "HEAD")}
 
     assert set(files) == {
         "README.md",
@@ -415,44 +477,92 @@ def test_list_tracked_files_modes_and_blob_shas(checkout: Path) -> None:
     assert files["link.md"].mode == "120000" and files["link.md"].is_symlink
     assert files["bin/run.sh"].mode == "100755"
     assert files["README.md"].mode == "100644"
-    assert files["link.md"].blob_sha == git(checkout, "rev-parse", "HEAD:link.md")
+    assert files["link.md"].blob_sha == git(clone, "rev-parse", "HEAD:link.md")
     for path, tracked in files.items():
         if not tracked.is_symlink:
-            assert tracked.blob_sha == git(checkout, "hash-object", "--", path), path
+            expected = git(files_repo.path, "hash-object", "--", path)
+            assert tracked.blob_sha == expected, path
 
 
-def test_list_tracked_files_outside_a_repository(tmp_path: Path) -> None:
+def test_list_tree_outside_a_repository(tmp_path: Path) -> None:
     (tmp_path / "plain").mkdir()
-    with pytest.raises(CheckoutError, match="cannot list the files"):
-        list_tracked_files(tmp_path / "plain")
+    with pytest.raises(CloneError, match="cannot list the files"):
+        list_tree(tmp_path / "plain", "HEAD")
 
 
-def test_blob_reader_reads_exact_bytes(checkout: Path) -> None:
-    files = {f.path: f for f in list_tracked_files(checkout)}
-    with BlobReader(checkout) as reader:
+def test_read_blobs_fetches_what_is_missing_in_one_go(clone: Path, files_repo: GitRepo) -> None:
+    files = {f.path: f for f in list_tree(clone, "HEAD")}
+    head = git(clone, "rev-parse", "HEAD")
+    wanted = [files[p].blob_sha for p in ("README.md", "data.bin", "ünïcode/ß.md")]
+    assert set(wanted) <= (missing_objects(clone, head) or set())
+    assert ensure_blobs(clone, head, wanted) == {}
+    assert not set(wanted) & (missing_objects(clone, head) or set())
+    got = list(read_blobs(clone, [*wanted, "f" * 40], max_bytes=1000))
+    assert got[0] == (wanted[0], 8, b"# Files\n")
+    assert got[1] == (wanted[1], len(BINARY), None)  # over the cap: size only
+    assert got[2][2] == b"unicode\n"
+    assert got[3] == ("f" * 40, BLOB_MISSING, None)
+    with pytest.raises(BlobUnavailableError, match="not a blob SHA"):
+        list(read_blobs(clone, ["HEAD:README.md"], max_bytes=10))
+
+
+def test_blob_reader_reads_exact_bytes(clone: Path, files_repo: GitRepo) -> None:
+    files = {f.path: f for f in list_tree(clone, "HEAD")}
+    with BlobReader(clone) as reader:
         for path, tracked in files.items():
             data = reader.read(tracked.blob_sha)
-            assert reader.size(tracked.blob_sha) == len(data)
             if not tracked.is_symlink:
-                assert data == (checkout / path).read_bytes(), path
+                assert data == (files_repo.path / path).read_bytes(), path
         assert reader.read(files["data.bin"].blob_sha) == BINARY
         assert reader.read(files["link.md"].blob_sha) == b"README.md"
 
 
-def test_blob_reader_errors(checkout: Path) -> None:
-    readme = next(f for f in list_tracked_files(checkout) if f.path == "README.md")
-    tree = git(checkout, "rev-parse", "HEAD^{tree}")
-    with BlobReader(checkout) as reader:
+def test_blob_reader_errors(clone: Path) -> None:
+    readme = next(f for f in list_tree(clone, "HEAD") if f.path == "README.md")
+    tree = git(clone, "rev-parse", "HEAD^{tree}")
+    with BlobReader(clone) as reader:
         with pytest.raises(BlobUnavailableError, match="cannot be read"):
             reader.read("f" * 40)
-        with pytest.raises(BlobUnavailableError, match="cannot be read"):
-            reader.size("f" * 40)
         with pytest.raises(BlobUnavailableError, match="not a blob SHA"):
             reader.read("HEAD:README.md")
         with pytest.raises(BlobUnavailableError, match="not a blob"):
             reader.read(tree)
         # the persistent cat-file process is still in step after the errors
         assert reader.read(readme.blob_sha) == b"# Files\n"
+
+
+# --- history on a blobless clone --------------------------------------------------------------
+
+LONG = "".join(f"Line {i}: keep services stateless and idempotent.\n" for i in range(40))
+
+
+def test_renames_between_finds_moves_in_a_blobless_clone(
+    repo_factory: RepoFactory, workdir: Path
+) -> None:
+    repo = repo_factory("hist", {"a/one.md": LONG, "b/two.md": LONG + "two\n", "c.txt": "x\n"})
+    old = repo.head()
+    repo.move("a/one.md", "z/one.md")
+    repo.move("b/two.md", "y/renamed.md")
+    repo.write({"y/renamed.md": LONG + "two, edited\n"})
+    repo.remove("c.txt")
+    new = repo.commit("reorganise")
+    (result,), _ = sync([SourceSpec(name="hist", url=repo.url)], workdir)
+    clone = workdir / "repos/hist"
+    assert result.commit == new
+    assert missing_objects(clone, old), "the old blobs are not in the clone"
+
+    # The edited move needs both contents: git fetches them from the promisor remote.
+    assert renames_between(clone, old, new) == {
+        "a/one.md": "z/one.md",
+        "b/two.md": "y/renamed.md",
+    }
+    assert renames_between(clone, new, new) == {}
+    assert commit_exists(clone, old)
+    # History force-pushed away: the old commit is unknown, and that is not an error.
+    missing = "d" * 40
+    assert not commit_exists(clone, missing)
+    assert renames_between(clone, missing, new) == {}
+    assert renames_between(clone, "--output=/tmp/x", new) == {}
 
 
 # --- lock, URLs -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 
 from scanner.discover import Discovery, discover_repo
-from scanner.gitops import sync_sources
+from scanner.git.store import sync_sources
 from scanner.graph import (
     GRAPH_GRAPHML,
     GRAPH_JSON,

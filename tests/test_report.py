@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from scanner import gitops, report
+from scanner import report
 from scanner.catalog import Catalog, carryover, catalog_from_document, renames
 from scanner.catalog.identity import MoveEvidence, pair_assets
 from scanner.cli import main
@@ -486,32 +486,9 @@ def test_first_seen_and_annotations_carry_over_and_follow_moves() -> None:
     }
 
 
-# --- rename detection over real history -----------------------------------------------------------
+# --- rename detection (the git side: tests/test_gitops.py) ------------------------------------
 
 LONG = "".join(f"Line {i}: keep services stateless and idempotent.\n" for i in range(40))
-
-
-def test_renames_between_follows_exact_and_edited_moves(
-    repo_factory: Callable[..., GitRepo],
-) -> None:
-    repo = repo_factory("hist", {"a/one.md": LONG, "b/two.md": LONG + "two\n", "c.txt": "x\n"})
-    old = repo.head()
-    repo.move("a/one.md", "z/one.md")
-    repo.move("b/two.md", "y/renamed.md")
-    repo.write({"y/renamed.md": LONG + "two, edited\n"})
-    repo.remove("c.txt")
-    new = repo.commit("reorganise")
-    assert gitops.renames_between(repo.path, old, new) == {
-        "a/one.md": "z/one.md",
-        "b/two.md": "y/renamed.md",
-    }
-    assert gitops.renames_between(repo.path, new, new) == {}
-    assert gitops.commit_exists(repo.path, old)
-    # History force-pushed away: the old commit is unknown, and that is not an error.
-    missing = "d" * 40
-    assert not gitops.commit_exists(repo.path, missing)
-    assert gitops.renames_between(repo.path, missing, new) == {}
-    assert gitops.renames_between(repo.path, "--output=/tmp/x", new) == {}
 
 
 def test_detect_renames_marks_repositories_without_history(tmp_path: Path) -> None:

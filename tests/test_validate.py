@@ -14,7 +14,7 @@ import pytest
 from scanner.cli import main
 from scanner.discover import discover_repo
 from scanner.errors import ScannerError
-from scanner.gitops import sync_sources
+from scanner.git.store import sync_sources
 from scanner.graph import build_graph
 from scanner.models import Severity, SourceSpec
 from scanner.validate import (

@@ -1,6 +1,6 @@
 """Moves between two catalogs' commits: git's rename detection over the checkouts, and the
 moves a previous report recorded (hints where there are no checkouts). Only git is asked, through
-gitops."""
+scanner.git.history."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner import gitops
+from scanner.git import history, store
 from scanner.models import JsonValue, SyncResult
 
 
@@ -24,7 +24,7 @@ def detect_renames(
     new_sources: Sequence[SyncResult],
     workdir: Path,
     *,
-    timeout: float = gitops.DEFAULT_HISTORY_TIMEOUT,
+    timeout: float = history.DEFAULT_HISTORY_TIMEOUT,
 ) -> RenameScan:
     """Run git's rename detection in `<workdir>/repos/<name>` for every repository that was synced
     in both catalogs at different commits. A repository without a checkout or without one of the
@@ -37,14 +37,14 @@ def detect_renames(
         old, new = old_by_name[name], new_by_name[name]
         if not new.ok or not old.commit or not new.commit or old.commit == new.commit:
             continue
-        checkout = gitops.checkout_path(workdir, name)
+        checkout = store.clone_path(workdir, name)
         if not (
-            gitops.commit_exists(checkout, old.commit, timeout=timeout)
-            and gitops.commit_exists(checkout, new.commit, timeout=timeout)
+            history.commit_exists(checkout, old.commit, timeout=timeout)
+            and history.commit_exists(checkout, new.commit, timeout=timeout)
         ):
             unavailable.append(name)
             continue
-        renames[name] = gitops.renames_between(checkout, old.commit, new.commit, timeout=timeout)
+        renames[name] = history.renames_between(checkout, old.commit, new.commit, timeout=timeout)
     return RenameScan(renames, tuple(unavailable))
 
 

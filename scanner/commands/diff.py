@@ -19,13 +19,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from scanner import gitops, practices, report
+from scanner import practices, report
 from scanner.catalog import Catalog, parse_catalog, read_catalog
 from scanner.catalog.identity import pair_assets
 from scanner.catalog.renames import detect_renames, recorded_moves
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import ExitCode, ManifestError, ScannerError
+from scanner.git import history
 from scanner.layout import CATALOG_JSON, DIFF_JSON
 from scanner.models import JsonObject
 from scanner.writer import dump_json
@@ -34,7 +35,7 @@ from scanner.writer import dump_json
 def _catalog_at_ref(catalog: Path, ref: str, *, required: bool) -> Catalog | None:
     """The catalog file as committed at `ref`; None when it was not committed there (or, unless
     `required`, when the output folder is in no git repository)."""
-    root = gitops.repository_root(catalog.parent)
+    root = history.repository_root(catalog.parent)
     if root is None:
         if required:
             raise ScannerError(
@@ -46,8 +47,8 @@ def _catalog_at_ref(catalog: Path, ref: str, *, required: bool) -> Catalog | Non
     except ValueError as err:  # a symlinked output folder that leads out of the repository
         raise ScannerError(f"{catalog} is not inside the git repository {root}") from err
     try:
-        data = gitops.read_file_at_ref(root, ref, rel)
-    except gitops.FileNotAtRefError:
+        data = history.read_file_at_ref(root, ref, rel)
+    except history.FileNotAtRefError:
         return None
     try:
         text = data.decode("utf-8")

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from scanner.commands.options import stderr_console
 from scanner.config import Config
+from scanner.discover.freshness import Unchanged
 from scanner.errors import ExitCode
 from scanner.models import JsonObject, JsonValue
 from scanner.pipeline import ScanOutcome, run_scan
@@ -73,8 +74,31 @@ def print_table(outcome: ScanOutcome, console: Console) -> None:
     console.print(f"files changed: {len(outcome.rendered.changed)}", highlight=False)
 
 
+def unchanged_json(unchanged: Unchanged) -> JsonObject:
+    return {
+        "unchanged": True,
+        "repositories": [
+            {"name": name, "commit": commit, "status": "ok" if commit else "failed"}
+            for name, commit in sorted(unchanged.commits.items())
+        ],
+        "changed_files": [],
+        "stages": {"sync": {"seconds": round(unchanged.seconds, 3)}},
+    }
+
+
 def run(opts: Config, *, offline: bool) -> int:
     outcome = run_scan(opts, offline=offline)
+    if isinstance(outcome, Unchanged):
+        failed = ", ".join(outcome.failed)
+        stderr_console().print(
+            "nothing changed since the last scan (every commit, the manifests, the practices, "
+            "the templates and the scanner are as they were); nothing written"
+            + (f"; still failing: {failed}" if failed else ""),
+            highlight=False,
+        )
+        if opts.json:
+            sys.stdout.write(dump_json(unchanged_json(outcome)))
+        return int(ExitCode.PARTIAL if failed else ExitCode.OK)
     print_table(outcome, stderr_console())
     if opts.json:
         sys.stdout.write(dump_json(summary_json(outcome)))

@@ -11,7 +11,8 @@ from rich.table import Table
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import AllSourcesFailedError, ExitCode
-from scanner.gitops import sync_sources, workdir_lock
+from scanner.git.lock import workdir_lock
+from scanner.git.store import sync_sources
 from scanner.models import SyncResult
 from scanner.sources import load_sources
 

@@ -10,12 +10,12 @@ from functools import cached_property
 from pathlib import Path
 
 from scanner import formats
+from scanner.discover.resolver import decode_text
 from scanner.formats import Pointer
 from scanner.models import (
     JsonValue,
     Severity,
 )
-from scanner.resolver import decode_text
 from scanner.validate.cross import MarketplaceFacts, PluginFacts
 from scanner.validate.records import (
     MAX_FILE_BYTES,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.gitrepo import make_repo
+from tests.gitrepo import git, make_repo
 from tests.hazards.harness import Run, scan, skill, strict_json
 
 MIB = 1024 * 1024
@@ -141,14 +141,18 @@ def test_alias_bomb_is_bounded(run: Run) -> None:
     assert run.seconds < 60
 
 
+def blob_size(clone: Path, path: str) -> int:
+    return int(git(clone, "cat-file", "-s", f"HEAD:{path}"))
+
+
 def test_front_matter_of_several_mebibytes(run: Run) -> None:
     big = "skills/big-frontmatter/SKILL.md"
-    assert (run.work / "repos/hostile" / big).stat().st_size > MIB
+    assert blob_size(run.work / "repos/hostile", big) > MIB
     assert "frontmatter-too-large" in run.codes(big)
     assert run.asset("hostile", big)["frontmatter"] == {}
     # Over the file cap, the file is not even read.
     huge = "skills/huge-frontmatter/SKILL.md"
-    assert (run.work / "repos/hostile" / huge).stat().st_size > 4 * MIB
+    assert blob_size(run.work / "repos/hostile", huge) > 4 * MIB
     assert run.codes(huge) == {"file-too-large"}
 
 

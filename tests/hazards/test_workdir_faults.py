@@ -1,5 +1,5 @@
 """Damage a killed or broken run leaves in the work directory: cache entries corrupt or cut
-short, a cache database that is not one, half-finished clones, a broken checkout, a stale lock.
+short, a cache database that is not one, half-finished clones, a broken clone, a stale lock.
 Each is detected and repaired, and the scan writes exactly what it would have written anyway."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.cache import DATABASE_NAME, _checksum, encode_payload
+from scanner.discover.cache import DATABASE_NAME, _checksum, encode_payload
+from scanner.discover.freshness import STATE_FILE
 from tests.gitrepo import GitRepo, git, make_repo
 from tests.hazards.harness import run_cli, scan, skill, snapshot, write_manifest
 
@@ -105,9 +106,9 @@ def half_finished_clone(work: Path) -> None:
     (leftover / "half-written.md").write_text("# half\n", encoding="utf-8")
 
 
-def broken_checkout(work: Path) -> None:
-    (work / "repos" / "alpha" / ".git" / "HEAD").write_text("garbage\n", encoding="utf-8")
-    (work / "repos" / "alpha" / ".git" / "index").write_bytes(b"not an index")
+def broken_clone(work: Path) -> None:
+    (work / "repos" / "alpha" / "HEAD").write_text("garbage\n", encoding="utf-8")
+    (work / "repos" / "alpha" / "config").write_bytes(b"[[[ not a config")
 
 
 def stale_lock(work: Path) -> None:
@@ -122,7 +123,7 @@ DAMAGE = {
     "database-garbage": garbage_database,
     "cache-folder-is-a-file": cache_folder_is_a_file,
     "half-finished-clone": half_finished_clone,
-    "broken-checkout": broken_checkout,
+    "broken-clone": broken_clone,
     "stale-lock": stale_lock,
 }
 
@@ -135,6 +136,9 @@ def test_damage_is_repaired_and_changes_no_output_byte(
     shutil.copytree(steady.out, out, symlinks=True)
     shutil.copytree(steady.work, work, symlinks=True)
     DAMAGE[damage](work)
+    # Nothing changed upstream, so the no-op fast path would stop before meeting the damage:
+    # drop its record, and the scan runs in full through the damaged work directory.
+    (work / STATE_FILE).unlink()
     caplog.set_level(logging.INFO, logger="scanner")
 
     run = scan(tmp_path, steady.repos, out=out, work=work, extra=("--json",))
@@ -143,17 +147,17 @@ def test_damage_is_repaired_and_changes_no_output_byte(
     assert snapshot(out) == steady.output  # not one byte differs
     assert '"changed_files": []' in run.stdout
     assert not list((work / "repos").glob(".tmp-*"))
-    assert git(work / "repos" / "alpha", "status", "--porcelain") == ""
+    assert git(work / "repos" / "alpha", "rev-parse", "--is-bare-repository") == "true"
     if damage.startswith(("entr", "database")):
         assert "damaged" in caplog.text or "empty cache" in caplog.text
         with sqlite3.connect(database(work)) as db:  # usable again, and filled again
             (count,) = db.execute("SELECT COUNT(*) FROM entries").fetchone()
         assert count > 0
-    if damage == "broken-checkout":
+    if damage == "broken-clone":
         assert "cloning it again" in caplog.text
 
 
-def test_a_damaged_checkout_costs_only_its_repository_offline(
+def test_a_damaged_clone_costs_only_its_repository_offline(
     tmp_path: Path, repo_factory: Callable[..., GitRepo]
 ) -> None:
     """Found by the hazard suite: `scanner discover` (no network, so no fresh clone to repair
@@ -164,7 +168,7 @@ def test_a_damaged_checkout_costs_only_its_repository_offline(
     repos = {"alpha": alpha.url, "beta": beta.url}
     assert scan(tmp_path, repos).code == 0
     work = tmp_path / "work"
-    (work / "repos/alpha/.git/index").write_bytes(b"DIRC and then nothing sensible")
+    (work / "repos/alpha/HEAD").write_bytes(b"DIRC and then nothing sensible")
     shutil.rmtree(work / "cache")  # no cached result to hide the damage
 
     sources = write_manifest(tmp_path / "offline.yaml", repos)
@@ -185,4 +189,4 @@ def test_a_damaged_checkout_costs_only_its_repository_offline(
     status = {a["id"]: a["status"] for a in catalog["assets"]}
     assert status == {"alpha::skills/a/SKILL.md": "stale", "beta::skills/b/SKILL.md": "active"}
     (source,) = [s for s in catalog["sources"] if s["name"] == "alpha"]
-    assert source["status"] == "failed" and "index" in source["reason"]
+    assert source["status"] == "failed" and "unusable" in source["reason"]

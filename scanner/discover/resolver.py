@@ -1,8 +1,10 @@
-"""A read-only view of one synced checkout: the files git tracks and their bytes.
+"""A read-only view of one commit of a synced clone: the files of its tree and their bytes.
 
 Handlers never touch the disk; the resolver hands them decoded text. It reads blobs from the
-object database (not the working tree), so symlinks are never followed by the operating system:
-a symlink's blob is its target path, which we resolve ourselves and only inside the repository."""
+object store (there is no working tree), so symlinks are never followed by the operating system:
+a symlink's blob is its target path, which we resolve ourselves and only inside the repository.
+A blob that cannot be had (missing upstream, corrupt, over the size cap) costs its file one
+ScanIssue; the rest of the repository is read."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any
 
 import pathspec
 
-from scanner import gitops
+from scanner.git import plumbing
 from scanner.models import ScanIssue, Severity, Stage, TrackedFile
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -58,24 +60,26 @@ def compile_patterns(patterns: tuple[str, ...]) -> pathspec.PathSpec[Any] | None
 
 
 class Resolver:
-    """Files of one checkout, filtered by the manifest's include/exclude patterns."""
+    """Files of one commit of a clone, filtered by the manifest's include/exclude patterns."""
 
     def __init__(
         self,
         repo: str,
-        checkout: Path,
+        clone: Path,
+        commit: str,
         *,
         include: tuple[str, ...] = (),
         exclude: tuple[str, ...] = (),
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     ) -> None:
         self.repo = repo
-        self.checkout = checkout
+        self.clone = clone
+        self.commit = commit
         self.max_file_bytes = max_file_bytes
         included = compile_patterns(include)
         excluded = compile_patterns(exclude)
         files = []
-        for entry in gitops.list_tracked_files(checkout):
+        for entry in plumbing.list_tree(clone, commit):
             if included is not None and not included.match_file(entry.path):
                 continue
             if excluded is not None and excluded.match_file(entry.path):
@@ -83,7 +87,7 @@ class Resolver:
             files.append(entry)
         self.files: tuple[TrackedFile, ...] = tuple(sorted(files, key=lambda f: f.path))
         self.by_path: dict[str, TrackedFile] = {f.path: f for f in self.files}
-        self._reader: gitops.BlobReader | None = None
+        self._reader: plumbing.BlobReader | None = None
 
     def path_issue(self, entry: TrackedFile) -> ScanIssue | None:
         """A path with control characters (a newline, say) is never a candidate: it would break
@@ -99,8 +103,8 @@ class Resolver:
 
     @contextmanager
     def opened(self) -> Iterator[Resolver]:
-        """Keep one `git cat-file` process for all reads of this checkout."""
-        with gitops.BlobReader(self.checkout) as reader:
+        """Keep one `git cat-file` process for the single reads (symlinks) of this clone."""
+        with plumbing.BlobReader(self.clone) as reader:
             self._reader = reader
             try:
                 yield self
@@ -111,7 +115,7 @@ class Resolver:
         return ScanIssue(Stage.DISCOVER, severity, code, message, repo=self.repo, path=path)
 
     def resolve_symlink(self, entry: TrackedFile) -> TrackedFile | ScanIssue:
-        """Follow a symlink through the index, never outside the repository."""
+        """Follow a symlink through the tree, never outside the repository."""
         seen = 0
         current = entry
         while current.is_symlink:
@@ -148,11 +152,6 @@ class Resolver:
             raise RuntimeError("Resolver.opened() must be active to read blobs")
         return self._reader.read(blob_sha)
 
-    def _size(self, blob_sha: str) -> int:
-        if self._reader is None:
-            raise RuntimeError("Resolver.opened() must be active to read blobs")
-        return self._reader.size(blob_sha)
-
     def load(self, entry: TrackedFile) -> Loaded | ScanIssue:
         """The decoded text of a tracked file, or the ScanIssue that explains why not."""
         if entry.is_submodule:
@@ -166,12 +165,12 @@ class Resolver:
             target = self.resolve_symlink(entry) if entry.is_symlink else entry
             if isinstance(target, ScanIssue):
                 return target
-            size = self._size(target.blob_sha)
-            data = None if size > self.max_file_bytes else self._read_raw(target.blob_sha)
-        except gitops.BlobUnavailableError as err:
+            raw = self._read_raw(target.blob_sha)
+        except plumbing.BlobUnavailableError as err:
             return self._issue(entry.path, Severity.ERROR, "blob-unavailable", str(err))
         symlink_target = target.path if entry.is_symlink else ""
-        return self._decoded(entry, target.blob_sha, size, data, symlink_target)
+        data = raw if len(raw) <= self.max_file_bytes else None
+        return self._decoded(entry, target.blob_sha, len(raw), data, symlink_target)
 
     def _decoded(
         self, entry: TrackedFile, sha: str, size: int, data: bytes | None, symlink_target: str = ""
@@ -197,26 +196,32 @@ class Resolver:
     def load_many(
         self, entries: Sequence[TrackedFile]
     ) -> Iterator[tuple[TrackedFile, Loaded | ScanIssue]]:
-        """`load` for many files, in order: regular files through one batched read."""
+        """`load` for many files, in order: the regular files' blobs fetched in one batch when
+        the clone lacks them, then read through one batched `cat-file`."""
         regular = [e for e in entries if not (e.is_symlink or e.is_submodule)]
-        batch = gitops.read_blobs(
-            self.checkout, [e.blob_sha for e in regular], max_bytes=self.max_file_bytes
+        wanted = [e.blob_sha for e in regular]
+        unfetchable = plumbing.ensure_blobs(self.clone, self.commit, wanted) if wanted else {}
+        batch = plumbing.read_blobs(
+            self.clone,
+            [sha for sha in wanted if sha not in unfetchable],
+            max_bytes=self.max_file_bytes,
         )
         for entry in entries:
             if entry.is_symlink or entry.is_submodule:
                 yield entry, self.load(entry)
                 continue
-            sha, size, data = next(batch)
-            if size == gitops.BLOB_MISSING:
-                yield (
-                    entry,
-                    self._issue(
-                        entry.path,
-                        Severity.ERROR,
-                        "blob-unavailable",
-                        f"blob {sha} cannot be read from {self.checkout} (missing); the checkout "
-                        "may be incomplete or corrupt: run `scanner sync` again",
-                    ),
+            why = unfetchable.get(entry.blob_sha)
+            if why is not None:
+                message = (
+                    f"blob {entry.blob_sha} cannot be fetched from the origin ({why}); not scanned"
                 )
+                yield entry, self._issue(entry.path, Severity.ERROR, "blob-unavailable", message)
+                continue
+            sha, size, data = next(batch)
+            if size == plumbing.BLOB_MISSING:
+                message = (
+                    f"blob {sha} cannot be read from the clone (missing or corrupt); not scanned"
+                )
+                yield entry, self._issue(entry.path, Severity.ERROR, "blob-unavailable", message)
                 continue
             yield entry, self._decoded(entry, sha, size, data)

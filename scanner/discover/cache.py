@@ -8,8 +8,8 @@ the source of every module and query that affects extraction, and the versions o
 - `file`: one file's handler result, keyed by repository, path and blob SHA. A result that looked
   at the repository's file list (a skill's supporting files, an agent inside a plugin) records a
   hash of that list and is reused only while the list is the same.
-- `markdown`, `frontmatter`, `json`, `code`: the pure parses of one blob (tree-sitter, YAML,
-  JSON), keyed by blob SHA alone, so a moved file or one whose context changed is not parsed
+- `markdown`, `frontmatter`, `json`: the pure parses of one blob (tree-sitter, YAML, JSON),
+  keyed by blob SHA alone, so a moved file or one whose context changed is not parsed
   again.
 
 Storage is one SQLite database under `<workdir>/cache/`: tens of thousands of small entries
@@ -27,9 +27,7 @@ import hashlib
 import json
 import logging
 import os
-import resource
 import sqlite3
-import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -40,23 +38,8 @@ from pathlib import Path
 from types import TracebackType
 
 import scanner
-from scanner.models import (
-    Asset,
-    Call,
-    CodeFacts,
-    CodeSpan,
-    Heading,
-    Import,
-    JsonObject,
-    JsonValue,
-    Link,
-    MarkdownDoc,
-    ScanIssue,
-    Severity,
-    Stage,
-    asset_from_json,
-)
-from scanner.structured import Parsed, Problem
+from scanner.discover.codecs import CorruptEntryError
+from scanner.models import JsonObject, JsonValue
 
 log = logging.getLogger("scanner")
 
@@ -70,16 +53,14 @@ _FLUSH_ENTRIES = 2000  # pending writes kept in memory before a transaction comm
 # What decides extraction results besides the bytes of a file: our own modules and queries...
 _EXTRACTION_SOURCES = (
     "__init__.py",
-    "cache.py",
-    "discover.py",
     "ids.py",
     "models.py",
     "paths.py",
-    "resolver.py",
     "secrets.py",
     "structured.py",
 )
 _EXTRACTION_FOLDERS = (
+    ("discover", ".py"),
     ("formats", ".py"),
     ("handlers", ".py"),
     ("languages", ".py"),
@@ -98,10 +79,6 @@ _EXTRACTION_DISTRIBUTIONS = (
     "tree-sitter-rust",
     "tree-sitter-typescript",
 )
-
-
-class CorruptEntryError(ValueError):
-    """A cached payload that does not match its checksum or its schema."""
 
 
 @cache
@@ -162,183 +139,6 @@ def decode_payload(payload: bytes) -> JsonValue:
 
 def _checksum(payload: bytes) -> str:
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
-
-
-def peak_rss_mib(*, children: bool = False) -> float:
-    """The high-water mark of resident memory so far, in MiB: of this process, or of the
-    largest of its finished child processes (pool workers, git)."""
-    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
-    peak = resource.getrusage(who).ru_maxrss
-    # Linux reports KiB, macOS bytes.
-    return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
-
-
-# --- strict codecs for the records we cache ----------------------------------------------------
-
-
-def _expect_list(value: JsonValue, length: int | None = None) -> list[JsonValue]:
-    if not isinstance(value, list) or (length is not None and len(value) != length):
-        raise CorruptEntryError(f"expected a list of {length}, got {type(value).__name__}")
-    return value
-
-
-def _expect_object(value: JsonValue) -> dict[str, JsonValue]:
-    if not isinstance(value, dict):
-        raise CorruptEntryError(f"expected an object, got {type(value).__name__}")
-    return value
-
-
-def _expect_str(value: JsonValue) -> str:
-    if not isinstance(value, str):
-        raise CorruptEntryError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _expect_int(value: JsonValue) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise CorruptEntryError(f"expected an integer, got {type(value).__name__}")
-    return value
-
-
-def _expect_bool(value: JsonValue) -> bool:
-    if not isinstance(value, bool):
-        raise CorruptEntryError(f"expected a boolean, got {type(value).__name__}")
-    return value
-
-
-def _expect_str_list(value: JsonValue) -> list[str]:
-    return [_expect_str(item) for item in _expect_list(value)]
-
-
-def markdown_to_json(doc: MarkdownDoc) -> JsonValue:
-    return [
-        doc.frontmatter,
-        doc.frontmatter_line,
-        doc.body_line,
-        doc.title,
-        [[h.level, h.text, h.line] for h in doc.headings],
-        [[link.target, link.text, link.line] for link in doc.links],
-        [[span.text, span.line] for span in doc.code_spans],
-        doc.line_count,
-    ]
-
-
-def markdown_from_json(value: JsonValue) -> MarkdownDoc:
-    (fm, fm_line, body_line, title, headings, links, spans, line_count) = _expect_list(value, 8)
-    if fm is not None:
-        fm = _expect_str(fm)
-    heading_rows = [_expect_list(h, 3) for h in _expect_list(headings)]
-    link_rows = [_expect_list(link, 3) for link in _expect_list(links)]
-    span_rows = [_expect_list(span, 2) for span in _expect_list(spans)]
-    return MarkdownDoc(
-        frontmatter=fm,
-        frontmatter_line=_expect_int(fm_line),
-        body_line=_expect_int(body_line),
-        title=_expect_str(title),
-        headings=tuple(
-            Heading(_expect_int(lv), _expect_str(text), _expect_int(ln))
-            for lv, text, ln in heading_rows
-        ),
-        links=tuple(
-            Link(_expect_str(tg), _expect_str(text), _expect_int(ln)) for tg, text, ln in link_rows
-        ),
-        code_spans=tuple(CodeSpan(_expect_str(text), _expect_int(ln)) for text, ln in span_rows),
-        line_count=_expect_int(line_count),
-    )
-
-
-def code_facts_to_json(facts: CodeFacts) -> JsonValue:
-    return [
-        facts.language,
-        [[imp.module, imp.line] for imp in facts.imports],
-        [[call.name, call.line] for call in facts.calls],
-        facts.has_errors,
-    ]
-
-
-def code_facts_from_json(value: JsonValue) -> CodeFacts:
-    language, imports, calls, has_errors = _expect_list(value, 4)
-    import_rows = [_expect_list(i, 2) for i in _expect_list(imports)]
-    call_rows = [_expect_list(c, 2) for c in _expect_list(calls)]
-    return CodeFacts(
-        language=_expect_str(language),
-        imports=tuple(Import(_expect_str(m), _expect_int(ln)) for m, ln in import_rows),
-        calls=tuple(Call(_expect_str(n), _expect_int(ln)) for n, ln in call_rows),
-        has_errors=_expect_bool(has_errors),
-    )
-
-
-def parsed_to_json(parsed: Parsed) -> JsonValue:
-    return [parsed.data, parsed.ok, [[p.code, p.message, p.line] for p in parsed.problems]]
-
-
-def parsed_from_json(value: JsonValue) -> Parsed:
-    data, ok, problems = _expect_list(value, 3)
-    rows = [_expect_list(p, 3) for p in _expect_list(problems)]
-    return Parsed(
-        data,
-        _expect_bool(ok),
-        tuple(Problem(_expect_str(c), _expect_str(m), _expect_int(ln)) for c, m, ln in rows),
-    )
-
-
-def issue_from_json(value: JsonValue) -> ScanIssue:
-    """Rebuild a ScanIssue from `ScanIssue.to_json()`."""
-    data = _expect_object(value)
-    try:
-        stage = Stage(_expect_str(data.get("stage")))
-        severity = Severity(_expect_str(data.get("severity")))
-    except ValueError as err:
-        raise CorruptEntryError(str(err)) from err
-    return ScanIssue(
-        stage,
-        severity,
-        _expect_str(data.get("code")),
-        _expect_str(data.get("message")),
-        repo=_expect_str(data.get("repo")),
-        path=_expect_str(data.get("path")),
-        line=_expect_int(data.get("line")),
-    )
-
-
-def asset_to_cache(asset: Asset) -> JsonValue:
-    return asset.to_json()
-
-
-def asset_from_cache(value: JsonValue) -> Asset:
-    data = _expect_object(value)
-    for key in ("repo", "path", "kind", "found_by", "blob_sha", "language"):
-        _expect_str(data.get(key))
-    _expect_int(data.get("size"))
-    _expect_object(data.get("frontmatter"))
-    _expect_object(data.get("details"))
-    _expect_str_list(data.get("headings"))
-    for ref in _expect_list(data.get("references")):
-        _expect_str(_expect_object(ref).get("target"))
-    try:
-        return asset_from_json(data)
-    except ValueError as err:  # an unknown kind
-        raise CorruptEntryError(str(err)) from err
-
-
-def expect_object(value: JsonValue) -> dict[str, JsonValue]:
-    return _expect_object(value)
-
-
-def expect_list(value: JsonValue) -> list[JsonValue]:
-    return _expect_list(value)
-
-
-def expect_str(value: JsonValue) -> str:
-    return _expect_str(value)
-
-
-def expect_int(value: JsonValue) -> int:
-    return _expect_int(value)
-
-
-def expect_str_list(value: JsonValue) -> list[str]:
-    return _expect_str_list(value)
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -629,23 +429,3 @@ class ExtractionCache:
         ):
             counts[str(namespace)] = {"entries": int(count), "bytes": int(size)}
         return counts
-
-
-__all__ = [
-    "DEFAULT_MAX_BYTES",
-    "CorruptEntryError",
-    "ExtractionCache",
-    "code_facts_from_json",
-    "code_facts_to_json",
-    "decode_payload",
-    "encode_payload",
-    "entry_key",
-    "extraction_sources",
-    "extraction_version",
-    "issue_from_json",
-    "markdown_from_json",
-    "markdown_to_json",
-    "parsed_from_json",
-    "parsed_to_json",
-    "peak_rss_mib",
-]

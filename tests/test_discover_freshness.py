@@ -1,0 +1,90 @@
+"""The no-op fast path: a rescan with nothing new stops before discovery, writes nothing and
+says so; anything that could change the output makes it scan in full."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.gitrepo import GitRepo
+from tests.hazards.harness import Run, scan, skill, snapshot, write_manifest
+
+RepoFactory = Callable[..., GitRepo]
+
+
+def summary(run: Run) -> dict[str, object]:
+    data = json.loads(run.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def stamp(folder: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_nothing_new_stops_before_discovery(repo_factory: RepoFactory, tmp_path: Path) -> None:
+    repo = repo_factory("alpha", {"skills/one/SKILL.md": skill("one")})
+    sources = write_manifest(tmp_path / "sources.yaml", {"alpha": repo.url})
+    first = scan(tmp_path, sources, extra=("--json",))
+    assert first.code == 0, first.stderr
+    before, times = snapshot(first.out), stamp(first.out)
+
+    again = scan(tmp_path, sources, extra=("--json",))
+
+    assert again.code == 0, again.stderr
+    assert summary(again)["unchanged"] is True
+    assert "discover" not in summary(again)["stages"]  # type: ignore[operator]
+    assert "nothing changed since the last scan" in again.stderr
+    assert snapshot(again.out) == before and stamp(again.out) == times  # not a byte written
+
+    # A new commit upstream: a full scan, which parses only what changed.
+    repo.write({"skills/two/SKILL.md": skill("two")})
+    repo.commit("two")
+    moved = scan(tmp_path, sources, extra=("--json",))
+    assert moved.code == 0, moved.stderr
+    assert "unchanged" not in summary(moved)
+    assert summary(moved)["stages"]["discover"]["files_parsed"] == 1  # type: ignore[index]
+    assert "alpha::skills/two/SKILL.md" in moved.assets
+
+
+def test_any_input_or_output_change_scans_in_full(
+    repo_factory: RepoFactory, tmp_path: Path
+) -> None:
+    repo = repo_factory("alpha", {"skills/one/SKILL.md": skill("one")})
+    sources = write_manifest(tmp_path / "sources.yaml", {"alpha": repo.url})
+    assert scan(tmp_path, sources).code == 0
+
+    def full() -> bool:
+        run = scan(tmp_path, sources, extra=("--json",))
+        assert run.code == 0, run.stderr
+        return "unchanged" not in summary(run)
+
+    assert not full()
+    # The output edited or deleted by hand: the scan puts it right.
+    catalog = tmp_path / "out" / "catalog" / "catalog.json"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert full()
+    assert not full()
+    # The manifest changed (an exclude pattern).
+    write_manifest(sources, {"alpha": {"url": repo.url, "exclude": ["docs/**"]}})
+    assert full()
+    assert not full()
+
+
+def test_a_repository_failing_both_times_stays_unchanged(
+    repo_factory: RepoFactory, tmp_path: Path
+) -> None:
+    repo = repo_factory("alpha", {"skills/one/SKILL.md": skill("one")})
+    gone = (tmp_path / "nowhere").as_uri()
+    sources = write_manifest(tmp_path / "sources.yaml", {"alpha": repo.url, "gone": gone})
+    first = scan(tmp_path, sources)
+    assert first.code == 3  # one repository failed; the rest was written
+    before = snapshot(first.out)
+
+    again = scan(tmp_path, sources, extra=("--json",))
+
+    assert again.code == 3
+    assert summary(again)["unchanged"] is True
+    assert "still failing: gone" in again.stderr
+    assert snapshot(again.out) == before
