@@ -31,7 +31,6 @@ from scanner.classify import classify, neighbours_from_edges
 from scanner.config import Config
 from scanner.discover import Discovery, discover_all, freshness
 from scanner.discover.cache import ExtractionCache
-from scanner.discover.freshness import Unchanged
 from scanner.errors import AllSourcesFailedError, ScannerError
 from scanner.git import lock, store
 from scanner.graph import (
@@ -41,7 +40,7 @@ from scanner.graph import (
     load_graph_export,
 )
 from scanner.layout import CATALOG_JSON, GRAPH_JSON
-from scanner.marketplace import DEFAULT_MARKETPLACE, Marketplace, load_marketplace
+from scanner.marketplace import Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
 from scanner.plugin_view import PluginView, build_view
 from scanner.practice_catalog import practice_catalog_files
@@ -49,7 +48,6 @@ from scanner.practices import (
     Practice,
     all_featured_pins,
     load_practices,
-    resolve_practices_dir,
 )
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
 from scanner.sources import load_sources
@@ -97,15 +95,9 @@ class Manifests:
     marketplace: Marketplace
 
 
-def _manifest_paths(config: Config) -> tuple[Path, Path]:
-    """The practices folder, and the marketplace manifest beside it."""
-    practices_dir = resolve_practices_dir(config.sources)
-    return practices_dir, practices_dir.parent / DEFAULT_MARKETPLACE.name
-
-
 def load_manifests(config: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
-    practices_dir, marketplace = _manifest_paths(config)
+    practices_dir, marketplace = freshness.manifest_paths(config.sources)
     return Manifests(tuple(load_practices(practices_dir)), load_marketplace(marketplace))
 
 
@@ -229,28 +221,19 @@ def render_analysis(
     )
 
 
-def run_scan(config: Config, *, offline: bool) -> ScanOutcome | Unchanged:
-    """Every stage; or, online, nothing at all when nothing changed since the last scan
-    (discover/freshness.py), which the Unchanged returned says."""
+def run_scan(
+    config: Config, *, offline: bool, remote: Mapping[str, str | None] | None = None
+) -> ScanOutcome:
+    """Every stage. `remote`: the commits `freshness.check_before_scan` just saw upstream,
+    which spare the fetch of clones that have them. A finished scan is recorded for the next
+    one's no-op check."""
     specs = load_sources(config.sources)  # a bad manifest stops here: nothing is cloned
     manifests = load_manifests(config)
     timer = _Timer()
-    inputs = freshness.inputs_digest(config.sources, _manifest_paths(config), config.output)
+    inputs = freshness.inputs_digest(
+        config.sources, freshness.manifest_paths(config.sources), config.output
+    )
     with lock.workdir_lock(config.workdir):
-        remote: Mapping[str, str | None] = {}
-        if not offline:
-            started = time.perf_counter()
-            fresh = freshness.check(
-                specs,
-                config.workdir,
-                inputs,
-                config.output,
-                timeout=config.timeout,
-                jobs=config.effective_jobs,
-            )
-            if fresh.unchanged is not None:
-                return Unchanged(fresh.unchanged.commits, time.perf_counter() - started)
-            remote = fresh.remote
         freshness.forget(config.workdir)  # a scan stopped half-way leaves no record behind
         with timer.stage("sync"):
             if offline:
@@ -261,7 +244,7 @@ def run_scan(config: Config, *, offline: bool) -> ScanOutcome | Unchanged:
                     config.workdir,
                     timeout=config.timeout,
                     jobs=config.effective_jobs,
-                    known=remote,
+                    known=remote or {},
                 )
         if not any(s.ok for s in sources):
             reasons = "; ".join(f"{s.name}: {s.reason}" for s in sources)

@@ -4,16 +4,19 @@ already in the work directory, without the network)."""
 from __future__ import annotations
 
 import sys
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from scanner.commands.options import stderr_console
 from scanner.config import Config
+from scanner.discover import freshness
 from scanner.discover.freshness import Unchanged
 from scanner.errors import ExitCode
 from scanner.models import JsonObject, JsonValue
-from scanner.pipeline import ScanOutcome, run_scan
 from scanner.writer import dump_json
 
 
@@ -74,6 +77,10 @@ def print_table(outcome: ScanOutcome, console: Console) -> None:
     console.print(f"files changed: {len(outcome.rendered.changed)}", highlight=False)
 
 
+if TYPE_CHECKING:
+    from scanner.pipeline import ScanOutcome
+
+
 def unchanged_json(unchanged: Unchanged) -> JsonObject:
     return {
         "unchanged": True,
@@ -87,21 +94,35 @@ def unchanged_json(unchanged: Unchanged) -> JsonObject:
 
 
 def run(opts: Config, *, offline: bool) -> int:
-    outcome = run_scan(opts, offline=offline)
-    if isinstance(outcome, Unchanged):
-        failed = ", ".join(outcome.failed)
-        stderr_console().print(
-            "nothing changed since the last scan (every commit, the manifests, the practices, "
-            "the templates and the scanner are as they were); nothing written"
-            + (f"; still failing: {failed}" if failed else ""),
-            highlight=False,
-        )
-        if opts.json:
-            sys.stdout.write(dump_json(unchanged_json(outcome)))
-        return int(ExitCode.PARTIAL if failed else ExitCode.OK)
+    remote: dict[str, str | None] = {}
+    if not offline:
+        started = time.perf_counter()
+        fresh = freshness.check_before_scan(opts)
+        if fresh.unchanged is not None:
+            seconds = time.perf_counter() - started
+            return _report_unchanged(opts, replace(fresh.unchanged, seconds=seconds))
+        remote = dict(fresh.remote)
+    # Imported here: the stages' modules take a second or more to load, which a rescan with
+    # nothing new must not pay.
+    from scanner.pipeline import run_scan
+
+    outcome = run_scan(opts, offline=offline, remote=remote)
     print_table(outcome, stderr_console())
     if opts.json:
         sys.stdout.write(dump_json(summary_json(outcome)))
     if any(not s.ok for s in outcome.sources):
         return int(ExitCode.PARTIAL)
     return int(ExitCode.OK)
+
+
+def _report_unchanged(opts: Config, outcome: Unchanged) -> int:
+    failed = ", ".join(outcome.failed)
+    stderr_console().print(
+        "nothing changed since the last scan (every commit, the manifests, the practices, "
+        "the templates and the scanner are as they were); nothing written"
+        + (f"; still failing: {failed}" if failed else ""),
+        highlight=False,
+    )
+    if opts.json:
+        sys.stdout.write(dump_json(unchanged_json(outcome)))
+    return int(ExitCode.PARTIAL if failed else ExitCode.OK)

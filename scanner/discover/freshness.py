@@ -24,9 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import scanner
+from scanner.config import Config
 from scanner.discover.cache import extraction_version
+from scanner.git.lock import workdir_lock
 from scanner.git.store import remote_commits
+from scanner.marketplace import DEFAULT_MARKETPLACE
 from scanner.models import SourceSpec, SyncResult
+from scanner.practices import resolve_practices_dir
+from scanner.sources import load_sources
 
 log = logging.getLogger("scanner")
 
@@ -140,6 +145,28 @@ def record(workdir: Path, sources: Sequence[SyncResult], inputs: str, output: Pa
         tmp.replace(path)
     except OSError as err:
         log.warning("cannot record the scan in %s (%s); the next scan runs in full", path, err)
+
+
+def check_before_scan(config: Config) -> Freshness:
+    """`check` for a scan about to run with `config`, under the work directory lock. Cheap to
+    import and to run: the stages' own modules are not loaded."""
+    specs = load_sources(config.sources)
+    inputs = inputs_digest(config.sources, manifest_paths(config.sources), config.output)
+    with workdir_lock(config.workdir):
+        return check(
+            specs,
+            config.workdir,
+            inputs,
+            config.output,
+            timeout=config.timeout,
+            jobs=config.effective_jobs,
+        )
+
+
+def manifest_paths(sources: Path) -> tuple[Path, Path]:
+    """The practices folder, and the marketplace manifest beside it: inputs of every scan."""
+    practices_dir = resolve_practices_dir(sources)
+    return practices_dir, practices_dir.parent / DEFAULT_MARKETPLACE.name
 
 
 def check(
