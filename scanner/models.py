@@ -90,7 +90,7 @@ class SyncResult:
     commit: str = ""
     commit_date: str = ""  # ISO 8601 committer date of `commit`, from git, never the clock
     reason: str = ""
-    checkout: Path | None = None  # where the working tree is; not part of any output
+    checkout: Path | None = None  # the bare, blobless clone (no working tree); not in any output
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
