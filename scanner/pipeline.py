@@ -25,8 +25,7 @@ from scanner.catalog import (
     read_catalog,
 )
 from scanner.catalog.carryover import annotations_for, first_seen_for
-from scanner.catalog.identity import pair_assets
-from scanner.catalog.renames import detect_renames
+from scanner.catalog.identity import match_baseline
 from scanner.classify import classify, neighbours_from_edges
 from scanner.config import Config
 from scanner.discover import Discovery, discover_all, freshness
@@ -150,17 +149,8 @@ def analyse(
         assignments = classify(assets, manifests.practices, neighbours)
     with timer.stage("catalog"):
         old = baseline.catalog
-        renames = detect_renames(
-            old.sources if old is not None else (),
-            current.sources,
-            config.workdir,
-            timeout=config.timeout,
-        )
-        pairing = pair_assets(
-            (e.asset for e in baseline.entries),
-            assets,
-            renames.renames,
-            history_unavailable=renames.unavailable,
+        pairing = match_baseline(
+            old, assets, current.sources, config.workdir, timeout=config.timeout
         )
         enrichment = Enrichment(
             domains=assignments,

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
+from scanner.catalog.model import Catalog
+from scanner.catalog.renames import detect_renames
+from scanner.git import history
 from scanner.ids import asset_id
-from scanner.models import Asset
+from scanner.models import Asset, SyncResult
 
 
 class MoveEvidence(StrEnum):
@@ -116,3 +120,28 @@ def pair_assets(
         for repo in sorted(old.keys() | new.keys())
     }
     return Pairing(repos, frozenset(renames), tuple(history_unavailable))
+
+
+def match_baseline(
+    baseline: Catalog | None,
+    current_assets: Iterable[Asset],
+    current_sources: Sequence[SyncResult],
+    workdir: Path,
+    *,
+    timeout: float = history.DEFAULT_HISTORY_TIMEOUT,
+    hints: Mapping[str, Mapping[str, str]] | None = None,
+) -> Pairing:
+    """Pair the baseline's assets with the current ones: git's rename detection in the work
+    directory's checkouts for repositories whose commit changed, over `hints` (moves recorded
+    by an earlier report, for where there are no checkouts; git's own detection wins)."""
+    old_sources = baseline.sources if baseline is not None else ()
+    detected = detect_renames(old_sources, current_sources, workdir, timeout=timeout)
+    renames: dict[str, dict[str, str]] = {
+        repo: dict(moves) for repo, moves in (hints or {}).items()
+    }
+    for repo, found in detected.renames.items():
+        renames[repo] = {**renames.get(repo, {}), **found}
+    old_assets = [e.asset for e in baseline.entries] if baseline is not None else []
+    return pair_assets(
+        old_assets, current_assets, renames, history_unavailable=detected.unavailable
+    )

@@ -21,8 +21,8 @@ from rich.console import Console
 
 from scanner import practices, report
 from scanner.catalog import Catalog, parse_catalog, read_catalog
-from scanner.catalog.identity import pair_assets
-from scanner.catalog.renames import detect_renames, recorded_moves
+from scanner.catalog.identity import match_baseline
+from scanner.catalog.renames import recorded_moves
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import ExitCode, ManifestError, ScannerError
@@ -106,17 +106,12 @@ def compute(
     the work directory's checkouts where they hold both commits, the moves the last report
     recorded as hints elsewhere (git's own detection wins)."""
     current = read_catalog(config.output / CATALOG_JSON)
-    old_sources = baseline.sources if baseline is not None else ()
-    detected = detect_renames(old_sources, current.sources, config.workdir)
-    renames = recorded_moves(_recorded_report(config.output))
-    for repo, found in detected.renames.items():
-        renames[repo] = {**renames.get(repo, {}), **found}
-    old_assets = (e.asset for e in baseline.entries) if baseline is not None else ()
-    pairing = pair_assets(
-        old_assets,
-        (e.asset for e in current.entries),
-        renames,
-        history_unavailable=detected.unavailable,
+    pairing = match_baseline(
+        baseline,
+        [e.asset for e in current.entries],
+        current.sources,
+        config.workdir,
+        hints=recorded_moves(_recorded_report(config.output)),
     )
     return report.diff_catalogs(baseline, current, pairing, pins)
 
