@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install lock test check lint demo rescan bench fuzz clean
+.PHONY: install lock test check lint demo rescan eval bench fuzz clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,9 @@ demo: install
 
 rescan: install
 	$(VENV)/bin/scanner scan --sources manifests/sources.yaml --output output
+
+eval: install
+	$(VENV)/bin/scanner eval --output output
 
 bench: install
 	$(PY) bench/run.py

@@ -205,12 +205,26 @@ def catalog_command(
 @command("eval")
 def eval_command(
     config: Config,
-    labels: Annotated[Path, typer.Argument(help="Labelled set: <repo>/<path> -> domains.")],
+    labels: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Labelled sets (default: every labels-*.yaml of --labels-dir)."),
+    ] = None,
+    labels_dir: Annotated[
+        Path | None,
+        typer.Option("--labels-dir", help="Folder of labels-*.yaml (default tests/data)."),
+    ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option("--split", help="Only this split: heldout, tune (or all, for schema 1)."),
+    ] = None,
 ) -> int:
-    """Compare the classifier with a labelled set: precision and recall per domain."""
+    """Compare the classifier with labelled sets: precision and recall per practice, domain
+    and split (held-out apart from tune)."""
     from scanner.commands import evaluate as run
 
-    return run.run(config, labels)
+    if split is not None and split not in ("heldout", "tune", "all"):
+        raise typer.BadParameter("must be heldout, tune or all", param_hint="--split")
+    return run.run(config, labels or (), labels_dir=labels_dir, split=split)
 
 
 @command()

@@ -14,7 +14,9 @@ import yaml
 
 from scanner.catalog import ACTIVE, CatalogEntry
 from scanner.cli import main
+from scanner.labels import DEFAULT_LABELS_DIR, label_files, load_labels
 from scanner.models import AssetKind, JsonObject, JsonValue
+from scanner.practices import DEFAULT_PRACTICES_DIR, load_practices
 from scanner.writer import dump_json
 from tests.gitrepo import GitRepo
 from tests.test_classify import asset, practice_data
@@ -143,57 +145,154 @@ def test_invalid_practice_manifest_exits_4_naming_file_and_field(
     assert "domains[0] ('api-design').rules.keywords[0].weight" in err
 
 
-def write_labels(folder: Path, labels: list[dict[str, Any]]) -> Path:
-    path = folder / "labels.yaml"
-    document = {"schema_version": 1, "practice": "backend", "labels": labels}
+def write_labels(
+    folder: Path, labels: list[dict[str, Any]], *, schema: int = 2, name: str = "labels.yaml"
+) -> Path:
+    path = folder / name
+    document = {"schema_version": schema, "practice": "backend", "labels": labels}
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
     return path
 
 
-def test_eval_reports_precision_and_recall_per_domain(
+SKILL = "agents::plugins/cqrs-kit/skills/cqrs/SKILL.md"
+NOTES = "agents::plugins/kit/skills/orders/references/notes.md"
+SOUP = "agents::docs/soup.md"
+SERVER = "harness::src/server.py"
+
+
+def test_eval_reports_each_split_per_domain(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = write_labels(
+        workspace,
+        [
+            {"asset": SKILL, "domains": ["cqrs"], "split": "tune"},
+            {"asset": NOTES, "domains": ["cqrs"], "split": "heldout"},
+            {"asset": SOUP, "domains": [], "split": "heldout"},
+            {"asset": SERVER, "domains": ["api-design"], "split": "heldout"},
+        ],
+    )
+    assert run("eval", str(labels), "--json") == 0
+    (result,) = out_json(capsys)["sets"]
+    heldout, tune = result["splits"]
+    assert (heldout["split"], tune["split"]) == ("heldout", "tune")
+    assert heldout["labelled_assets"] == 3 and heldout["negatives"] == 1
+    assert tune["labelled_assets"] == 1 and tune["negatives"] == 0
+    scores = {d["domain"]: d for d in heldout["domains"]}
+    assert scores["cqrs"] == {
+        "domain": "cqrs",
+        "labelled": 1,
+        "predicted": 0,
+        "true_positives": 0,
+        "precision": None,
+        "recall": 0.0,
+    }
+    assert scores["mcp"]["precision"] == 0.0 and scores["mcp"]["recall"] is None
+    assert scores["api-design"]["recall"] == 0.0
+    assert heldout["overall"]["labelled"] == 2 and heldout["overall"]["predicted"] == 1
+    assert not heldout["meets_targets"]
+    assert tune["overall"]["precision"] == 1.0 and tune["overall"]["recall"] == 1.0
+    assert tune["meets_targets"] and tune["mismatches"] == []
+    assert [m["asset"] for m in heldout["mismatches"]] == [NOTES, SERVER]
+
+    assert run("eval", str(labels)) == 0
+    text = capsys.readouterr().out
+    assert "backend / heldout: 3 labelled assets (1 in no domain)" in text
+    assert "backend / tune: 1 labelled assets (0 in no domain)" in text
+    assert f"{SERVER}: missing api-design; extra mcp" in text
+
+    # --split shows one part only: a label writer tuning rules never sees held-out mismatches.
+    assert run("eval", str(labels), "--split", "tune") == 0
+    text = capsys.readouterr().out
+    assert "backend / tune" in text and "heldout" not in text.split("Per practice")[0]
+    assert SERVER not in text
+
+
+def test_eval_reads_schema_1_as_one_unsplit_part(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     labels = write_labels(
         workspace,
         [
             {"asset": "agents/plugins/cqrs-kit/skills/cqrs/SKILL.md", "domains": ["cqrs"]},
-            {"asset": "agents/plugins/kit/skills/orders/references/notes.md", "domains": ["cqrs"]},
-            {"asset": "agents/docs/soup.md", "domains": []},
-            {"asset": "harness/src/server.py", "domains": ["api-design"]},
+            {"asset": "harness/src/server.py", "domains": ["mcp"]},
         ],
+        schema=1,
     )
     assert run("eval", str(labels), "--json") == 0
-    data = out_json(capsys)
-    scores = {d["domain"]: d for d in data["domains"]}
-    assert scores["cqrs"] == {
-        "domain": "cqrs",
-        "labelled": 2,
-        "predicted": 1,
-        "true_positives": 1,
-        "precision": 1.0,
-        "recall": 0.5,
-    }
-    assert scores["mcp"]["precision"] == 0.0 and scores["mcp"]["recall"] is None
-    assert scores["api-design"]["recall"] == 0.0
-    assert data["negatives"] == 1 and data["labelled_assets"] == 4
-    assert [m["asset"] for m in data["mismatches"]] == [
-        "agents/plugins/kit/skills/orders/references/notes.md",
-        "harness/src/server.py",
-    ]
-    assert run("eval", str(labels)) == 0
-    text = capsys.readouterr().out
-    assert "precision" in text and "harness/src/server.py: missing api-design; extra mcp" in text
+    (result,) = out_json(capsys)["sets"]
+    (only,) = result["splits"]
+    assert only["split"] == "all" and only["labelled_assets"] == 2
+    assert only["overall"]["true_positives"] == 2 and only["mismatches"] == []
+
+
+def test_eval_without_argument_reads_every_labels_file_of_the_folder(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = workspace / "labels"
+    folder.mkdir()
+    write_labels(
+        folder, [{"asset": SKILL, "domains": ["cqrs"], "split": "tune"}], name="labels-a.yaml"
+    )
+    write_labels(folder, [{"asset": SOUP, "domains": [], "split": "heldout"}], name="labels-b.yaml")
+    (folder / "notes.yaml").write_text("not a labelled set: not read", encoding="utf-8")
+    assert run("eval", "--labels-dir", str(folder), "--json") == 0
+    sets = out_json(capsys)["sets"]
+    assert [Path(s["file"]).name for s in sets] == ["labels-a.yaml", "labels-b.yaml"]
+    assert run("eval", "--labels-dir", str(workspace / "none")) == 4
+    assert "the labels folder does not exist" in capsys.readouterr().err
+
+
+def test_eval_without_a_catalog_says_what_to_run(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = write_labels(workspace, [{"asset": SOUP, "domains": [], "split": "tune"}])
+    (workspace / "output" / "catalog" / "catalog.json").unlink()
+    assert run("eval", str(labels)) == 4
+    err = capsys.readouterr().err
+    assert "no catalog to evaluate" in err and "make demo" in err
+
+
+def test_eval_warns_of_a_heldout_asset_pinned_as_featured(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = workspace / "manifests" / "practices" / "backend.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["domains"][0]["featured"] = ["agents/docs/soup.md"]
+    path.write_text(yaml.safe_dump(data))
+    labels = write_labels(workspace, [{"asset": SOUP, "domains": [], "split": "heldout"}])
+    assert run("eval", str(labels), "--json") == 0
+    assert out_json(capsys)["sets"][0]["heldout_featured"] == [SOUP]
 
 
 def test_eval_with_unknown_assets_is_partial_and_bad_labels_fatal(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    partial = write_labels(workspace, [{"asset": "agents/gone.md", "domains": ["cqrs"]}])
+    partial = write_labels(
+        workspace, [{"asset": "agents::gone.md", "domains": ["cqrs"], "split": "heldout"}]
+    )
     assert run("eval", str(partial), "--json") == 3
-    assert out_json(capsys)["not_in_catalog"] == ["agents/gone.md"]
-    bad = write_labels(workspace, [{"asset": "agents/docs/soup.md", "domains": ["nosuch"]}])
+    assert out_json(capsys)["sets"][0]["splits"][0]["not_in_catalog"] == ["agents::gone.md"]
+    bad = write_labels(workspace, [{"asset": SOUP, "domains": ["nosuch"], "split": "tune"}])
     assert run("eval", str(bad)) == 4
     assert "unknown domain(s) nosuch" in capsys.readouterr().err
+    no_split = write_labels(workspace, [{"asset": SOUP, "domains": []}])
+    assert run("eval", str(no_split)) == 4
+    assert "labels.0.split" in capsys.readouterr().err
+    old_style = write_labels(
+        workspace, [{"asset": "agents/docs/soup.md", "domains": [], "split": "tune"}]
+    )
+    assert run("eval", str(old_style)) == 4
+    assert "is not a catalog id <repo>::<path>" in capsys.readouterr().err
+
+
+def test_the_committed_labelled_sets_load() -> None:
+    """Every tests/data/labels-*.yaml names a known practice and its domains, each asset once."""
+    root = Path(__file__).resolve().parent.parent
+    practices = load_practices(root / DEFAULT_PRACTICES_DIR)
+    for path in label_files(root / DEFAULT_LABELS_DIR):
+        labels = load_labels(path, practices)
+        assert labels.schema_version == 2 and labels.labels, path
 
 
 def test_scan_then_explain_end_to_end(
