@@ -154,15 +154,12 @@ class SignalRule(_Model):
 
 
 class DomainRules(_Model):
+    """A domain may have no rule yet: its labels are written first, its rules after (see
+    PRACTICES.md); until then only its definition can place an asset in it."""
+
     keywords: tuple[KeywordRule, ...] = ()
     paths: tuple[PathRule, ...] = ()
     signals: tuple[SignalRule, ...] = ()
-
-    @model_validator(mode="after")
-    def _has_a_rule(self) -> DomainRules:
-        if not (self.keywords or self.paths or self.signals):
-            raise ValueError("a domain needs at least one keyword, path or signal rule")
-        return self
 
 
 class Domain(_Model):
@@ -170,7 +167,7 @@ class Domain(_Model):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     threshold: float | None = None  # overrides the practice's threshold
-    rules: DomainRules
+    rules: DomainRules = DomainRules()
     # `<repo>/<path>` pins a maintainer wants cited; never an input to the classifier.
     featured: tuple[str, ...] = ()
 
