@@ -16,7 +16,9 @@ a capped fraction of its score, computed in two passes so that context never fee
 An asset is in a domain when the domain is established, its own score is positive, and own
 score plus context reaches the domain's threshold.
 
-Featured pins are not read here: a pin never changes the classifier's result.
+Term weighting comes third (scanner.similarity): the nearest exemplar of a domain (featured
+pins and tune labels, never the asset itself) adds cosine x weight and can establish the
+domain; the domain's definition adds cosine x weight and only supports it.
 """
 
 from __future__ import annotations
@@ -24,11 +26,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import pathspec
-
-from scanner.classify_text import AssetText, asset_text
+from scanner.classify_text import AssetText, asset_text, tokens
 from scanner.models import Asset, DomainAssignment, JsonObject
-from scanner.practices import ANY_VALUE, Practice, term_tokens
+from scanner.practices import ANY_VALUE, Practice
+from scanner.rules import (
+    CompiledDomain,
+    CompiledPath,
+    CompiledPractice,
+    CompiledSignal,
+    compile_practices,
+    exclusion,
+    field_factor,
+)
+from scanner.similarity import Exemplars, SimilarityModel, build_model
+
+__all__ = ["asset_text", "classify", "explain_asset", "neighbours_from_edges", "tokens", "verdicts"]
 
 
 def _points(value: float) -> float:
@@ -107,184 +119,8 @@ class DomainVerdict:
         }
 
 
-# --- rules, compiled once per run -------------------------------------------------------------
-
-
-def _same_word(word: str, wanted: str, prefix: bool) -> bool:
-    """`wanted` itself, its plural (`api` -> `apis`, `cache` -> `caches`), or with `prefix`
-    any word it starts."""
-    if prefix:
-        return word.startswith(wanted)
-    return word == wanted or word in (wanted + "s", wanted + "es")
-
-
-@dataclass(frozen=True, slots=True)
-class _Keyword:
-    term: str
-    words: tuple[str, ...]
-    prefix: bool  # the last word is a prefix (`term*`)
-    weight: float
-    fields: tuple[str, ...]
-
-    def occurrences(
-        self,
-        sequences: tuple[tuple[str, ...], ...],
-        positions: Mapping[str, tuple[tuple[int, int], ...]],
-    ) -> list[tuple[int, range]]:
-        """Where the term occurs in a field: (sequence index, word span). The last word may be
-        plural, or with `*` any word it starts."""
-        first = self.words[0]
-        n = len(self.words)
-        if n == 1:
-            if self.prefix:
-                words = [w for w in positions if w.startswith(first)]
-            else:
-                words = [w for w in (first, first + "s", first + "es") if w in positions]
-            return [(s, range(p, p + 1)) for w in words for s, p in positions[w]]
-        found = []
-        for seq_index, start in positions.get(first, ()):
-            seq = sequences[seq_index]
-            if (
-                start + n <= len(seq)
-                and seq[start + 1 : start + n - 1] == self.words[1:-1]
-                and _same_word(seq[start + n - 1], self.words[-1], self.prefix)
-            ):
-                found.append((seq_index, range(start, start + n)))
-        return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Path:
-    pattern: str
-    spec: pathspec.GitIgnoreSpec
-    weight: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Signal:
-    field: str
-    values: tuple[str, ...]
-    weight: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Domain:
-    practice: str
-    id: str
-    threshold: float
-    keywords: tuple[_Keyword, ...]
-    paths: tuple[_Path, ...]
-    signals: tuple[_Signal, ...]
-    # Which keywords can start at a given word (plural forms included), and the one-word
-    # prefix terms that could start anywhere: a field is searched only for terms it can hold.
-    by_first_word: Mapping[str, tuple[int, ...]]
-    prefix_only: tuple[int, ...]
-
-
-def _keyword_index(
-    keywords: Sequence[_Keyword],
-) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
-    starts: dict[str, list[int]] = {}
-    prefix_only = []
-    for index, keyword in enumerate(keywords):
-        first = keyword.words[0]
-        if len(keyword.words) > 1:
-            keys = [first]
-        elif keyword.prefix:
-            prefix_only.append(index)
-            continue
-        else:
-            keys = [first, first + "s", first + "es"]
-        for key in keys:
-            starts.setdefault(key, []).append(index)
-    return {k: tuple(v) for k, v in starts.items()}, tuple(prefix_only)
-
-
-@dataclass(frozen=True, slots=True)
-class _Practice:
-    id: str
-    field_weights: Mapping[str, float]
-    field_cap: float
-    supporting_fields: frozenset[str]
-    excludes: tuple[_Path, ...]
-    context_weight: float
-    context_max: float
-    context_kinds: frozenset[str]
-    domains: tuple[_Domain, ...]
-
-
-def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines([pattern])
-
-
-def _compile(practices: Sequence[Practice]) -> tuple[_Practice, ...]:
-    compiled = []
-    for practice in sorted(practices, key=lambda p: p.id):
-        domains = []
-        for domain in practice.domains:
-            rules = domain.rules
-            keywords = tuple(
-                _Keyword(
-                    term=term,
-                    words=term_tokens(term),
-                    prefix=term.endswith("*"),
-                    weight=rule.weight,
-                    fields=tuple(rule.fields),
-                )
-                for rule in rules.keywords
-                for term in rule.terms
-            )
-            paths = tuple(_Path(r.pattern, _spec(r.pattern), r.weight) for r in rules.paths)
-            signals = tuple(
-                _Signal(r.field, tuple(v.lower() for v in r.values), r.weight)
-                for r in rules.signals
-            )
-            by_first_word, prefix_only = _keyword_index(keywords)
-            domains.append(
-                _Domain(
-                    practice.id,
-                    domain.id,
-                    practice.threshold_of(domain),
-                    keywords,
-                    paths,
-                    signals,
-                    by_first_word,
-                    prefix_only,
-                )
-            )
-        settings = practice.classification
-        compiled.append(
-            _Practice(
-                id=practice.id,
-                field_weights={str(k): v for k, v in settings.field_weights.items()},
-                field_cap=settings.field_cap,
-                supporting_fields=frozenset(settings.supporting_fields),
-                excludes=tuple(_Path(p, _spec(p), 0.0) for p in settings.exclude_paths),
-                context_weight=settings.context_weight,
-                context_max=settings.context_max,
-                context_kinds=frozenset(settings.context_kinds),
-                domains=tuple(domains),
-            )
-        )
-    return tuple(compiled)
-
-
-def _exclusion(practice: _Practice, text: AssetText) -> str | None:
-    for rule in practice.excludes:
-        if rule.spec.match_file(text.location):
-            return rule.pattern
-    return None
-
-
-def _field_factor(fields: Sequence[str], weights: Mapping[str, float]) -> float:
-    """Summed field weights, except that name and title both label the asset (a skill's title
-    repeats its name): together they count once."""
-    label = max((weights.get(f, 0.0) for f in fields if f in ("name", "title")), default=0.0)
-    return label + sum(weights.get(f, 0.0) for f in fields if f not in ("name", "title"))
-
-
 def _keyword_outcomes(
-    practice: _Practice, domain: _Domain, text: AssetText, *, fired_only: bool = False
+    practice: CompiledPractice, domain: CompiledDomain, text: AssetText, *, fired_only: bool = False
 ) -> list[RuleOutcome]:
     """Keyword outcomes of one domain, in rule order. Longer terms claim their words first, so
     "performance optimization" in a heading does not also score "performance" there. A term
@@ -317,6 +153,14 @@ def _keyword_outcomes(
                         fields_of[index].append(field)
                 else:
                     shadowed.add(index)
+    raw: dict[int, float] = {}
+    for index, rule in enumerate(domain.keywords):
+        if fields_of[index]:
+            factor = min(field_factor(fields_of[index], practice.field_weights), practice.field_cap)
+            raw[index] = _points(rule.weight * factor)
+    # Diminishing returns: the strongest positive term counts fully, the next decay times, ...
+    positive = sorted((i for i, p in raw.items() if p > 0), key=lambda i: (-raw[i], i))
+    rank = {index: n for n, index in enumerate(positive)}
     outcomes = []
     for index, rule in enumerate(domain.keywords):
         label = f'keyword "{rule.term}"'
@@ -327,9 +171,12 @@ def _keyword_outcomes(
             detail = "only inside longer terms" if index in shadowed else ""
             outcomes.append(RuleOutcome(domain.practice, domain.id, label, False, 0.0, detail))
             continue
-        factor = min(_field_factor(matched, practice.field_weights), practice.field_cap)
-        points = _points(rule.weight * factor)
+        points = raw[index]
         detail = f"in {', '.join(matched)}"
+        if index in rank and rank[index] > 0 and practice.keyword_decay < 1:
+            scale = practice.keyword_decay ** rank[index]
+            detail += f", term {rank[index] + 1} of {len(positive)}: {points:g} x {scale:.3g}"
+            points = _points(points * scale)
         establishes = points > 0 and any(f not in practice.supporting_fields for f in matched)
         outcomes.append(
             RuleOutcome(domain.practice, domain.id, label, points != 0, points, detail, establishes)
@@ -337,7 +184,7 @@ def _keyword_outcomes(
     return outcomes
 
 
-def _path_outcome(domain: _Domain, rule: _Path, text: AssetText) -> RuleOutcome:
+def _path_outcome(domain: CompiledDomain, rule: CompiledPath, text: AssetText) -> RuleOutcome:
     label = f'path "{rule.pattern}"'
     if rule.spec.match_file(text.location):
         points = _points(rule.weight)
@@ -345,7 +192,7 @@ def _path_outcome(domain: _Domain, rule: _Path, text: AssetText) -> RuleOutcome:
     return RuleOutcome(domain.practice, domain.id, label, False, 0.0)
 
 
-def _signal_outcome(domain: _Domain, rule: _Signal, text: AssetText) -> RuleOutcome:
+def _signal_outcome(domain: CompiledDomain, rule: CompiledSignal, text: AssetText) -> RuleOutcome:
     label = f"signal {rule.field}"
     present = text.signals.get(rule.field, ())
     if ANY_VALUE in rule.values:
@@ -360,12 +207,72 @@ def _signal_outcome(domain: _Domain, rule: _Signal, text: AssetText) -> RuleOutc
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the similarity model says about one asset (computed once per asset)."""
+
+    asset_id: str
+    model: SimilarityModel
+    exemplar_scores: Mapping[str, float]
+
+
+def _evidence(asset: Asset, model: SimilarityModel) -> _Evidence:
+    return _Evidence(asset.id, model, model.exemplar_scores(asset.id))
+
+
+def _similarity_outcomes(
+    practice: CompiledPractice, domain: CompiledDomain, evidence: _Evidence
+) -> list[RuleOutcome]:
+    """The nearest exemplar (can establish the domain) and the definition (supports it), each
+    as cosine x weight from its floor, with the words that matched."""
+    settings = practice.similarity
+    key = (practice.id, domain.id)
+    out = []
+    label = "similar to exemplar"
+    nearest = None
+    if settings.exemplar_weight > 0:
+        nearest = evidence.model.nearest(evidence.asset_id, key, evidence.exemplar_scores)
+    if nearest is None:
+        out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, ""))
+    elif nearest.score >= settings.exemplar_floor:
+        points = _points(nearest.score * settings.exemplar_weight)
+        detail = (
+            f"{nearest.exemplar} (cosine {nearest.score:.2f} x {settings.exemplar_weight:g}: "
+            f"{', '.join(nearest.terms)})"
+        )
+        out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, True))
+    else:
+        detail = (
+            f"nearest {nearest.exemplar} at cosine {nearest.score:.2f}, "
+            f"below {settings.exemplar_floor:g}"
+        )
+        out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, detail))
+    label = "definition"
+    score, terms = 0.0, tuple[str, ...]()
+    if settings.definition_weight > 0:
+        score, terms = evidence.model.definition(evidence.asset_id, key)
+    if score >= settings.definition_floor:
+        points = _points(score * settings.definition_weight)
+        detail = f"cosine {score:.2f} x {settings.definition_weight:g}: {', '.join(terms)}"
+        out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, False))
+    else:
+        detail = f"cosine {score:.2f}, below {settings.definition_floor:g}" if score else ""
+        out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, detail))
+    return out
+
+
 def _own_outcomes(
-    practice: _Practice, domain: _Domain, text: AssetText, *, fired_only: bool
+    practice: CompiledPractice,
+    domain: CompiledDomain,
+    text: AssetText,
+    evidence: _Evidence,
+    *,
+    fired_only: bool,
 ) -> list[RuleOutcome]:
     outcomes = _keyword_outcomes(practice, domain, text, fired_only=fired_only)
     outcomes += [_path_outcome(domain, r, text) for r in domain.paths]
     outcomes += [_signal_outcome(domain, r, text) for r in domain.signals]
+    outcomes += _similarity_outcomes(practice, domain, evidence)
     return [o for o in outcomes if o.fired] if fired_only else outcomes
 
 
@@ -377,17 +284,18 @@ DomainKey = tuple[str, str]  # (practice id, domain id)
 
 
 def _own_scores(
-    asset: Asset, practices: Sequence[_Practice]
+    asset: Asset, practices: Sequence[CompiledPractice], model: SimilarityModel
 ) -> dict[DomainKey, tuple[float, list[RuleOutcome]]]:
     """Pass one: each domain's score from the asset's own content, for the domains where some
     rule establishes it (excluded practices absent)."""
     text = asset_text(asset)
+    evidence = _evidence(asset, model)
     scores: dict[DomainKey, tuple[float, list[RuleOutcome]]] = {}
     for practice in practices:
-        if _exclusion(practice, text) is not None:
+        if exclusion(practice, text) is not None:
             continue
         for domain in practice.domains:
-            fired = _own_outcomes(practice, domain, text, fired_only=True)
+            fired = _own_outcomes(practice, domain, text, evidence, fired_only=True)
             if any(o.establishes for o in fired):
                 scores[(practice.id, domain.id)] = (_total(fired), fired)
     return scores
@@ -397,15 +305,17 @@ def _own_scores(
 Lenders = Mapping[str, tuple[str, Mapping[DomainKey, float]]]
 
 
-def _lender(asset: Asset, practices: Sequence[_Practice]) -> tuple[str, dict[DomainKey, float]]:
-    scores = _own_scores(asset, practices)
+def _lender(
+    asset: Asset, practices: Sequence[CompiledPractice], model: SimilarityModel
+) -> tuple[str, dict[DomainKey, float]]:
+    scores = _own_scores(asset, practices, model)
     return asset.kind.value, {key: score for key, (score, _) in scores.items()}
 
 
 def _context_outcome(
     asset_id: str,
-    practice: _Practice,
-    domain: _Domain,
+    practice: CompiledPractice,
+    domain: CompiledDomain,
     neighbours: Mapping[str, Sequence[str]],
     lenders: Lenders,
 ) -> RuleOutcome:
@@ -439,13 +349,16 @@ def classify(
     assets: Sequence[Asset],
     practices: Sequence[Practice],
     neighbours: Mapping[str, Sequence[str]] | None = None,
+    exemplars: Exemplars | None = None,
 ) -> dict[str, tuple[DomainAssignment, ...]]:
     """Every asset's domains, keyed by asset id; assets in no domain are absent. `neighbours`
     maps an asset id to the ids of the assets whose own scores may lend it context (see
-    neighbours_from_edges: by default, the assets that link to it)."""
-    compiled = _compile(practices)
+    neighbours_from_edges: by default, the assets that link to it). `exemplars` adds to each
+    domain's featured pins (scanner.labels.tune_exemplars)."""
+    compiled = compile_practices(practices)
     links = neighbours or {}
-    own = {asset.id: _own_scores(asset, compiled) for asset in assets}
+    model = build_model(assets, practices, exemplars)
+    own = {asset.id: _own_scores(asset, compiled, model) for asset in assets}
     lenders = {
         asset.id: (asset.kind.value, {key: score for key, (score, _) in own[asset.id].items()})
         for asset in assets
@@ -483,21 +396,24 @@ def explain_asset(
     practices: Sequence[Practice],
     neighbours: Mapping[str, Sequence[str]] | None,
     assets_by_id: Mapping[str, Asset],
+    exemplars: Exemplars | None = None,
 ) -> list[RuleOutcome]:
     """Every rule's outcome for one asset, fired or not, per practice and domain (practices
-    sorted by id, domains and rules in file order, then the context rule). An excluded practice
-    yields one `excluded` outcome per domain."""
-    compiled = _compile(practices)
+    sorted by id, domains and rules in file order, then the similarity and context rules). An
+    excluded practice yields one `excluded` outcome per domain."""
+    compiled = compile_practices(practices)
     links = neighbours or {}
     text = asset_text(asset)
+    model = build_model(sorted(assets_by_id.values(), key=lambda a: a.id), practices, exemplars)
+    evidence = _evidence(asset, model)
     lenders: dict[str, tuple[str, dict[DomainKey, float]]] = {}
     for other_id in links.get(asset.id, ()):
         other = assets_by_id.get(other_id)
         if other is not None and other_id != asset.id:
-            lenders[other_id] = _lender(other, compiled)
+            lenders[other_id] = _lender(other, compiled, model)
     outcomes: list[RuleOutcome] = []
     for practice in compiled:
-        excluded_by = _exclusion(practice, text)
+        excluded_by = exclusion(practice, text)
         for domain in practice.domains:
             if excluded_by is not None:
                 outcomes.append(
@@ -506,7 +422,7 @@ def explain_asset(
                     )
                 )
                 continue
-            outcomes += _own_outcomes(practice, domain, text, fired_only=False)
+            outcomes += _own_outcomes(practice, domain, text, evidence, fired_only=False)
             outcomes.append(_context_outcome(asset.id, practice, domain, links, lenders))
     return outcomes
 

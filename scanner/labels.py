@@ -176,3 +176,29 @@ def label_files(folder: Path) -> tuple[Path, ...]:
     if not files:
         raise ManifestError(str(folder), [f"no labelled set ({LABELS_GLOB}) in this folder"])
     return files
+
+
+def tune_exemplars(sets: Sequence[LabelSet]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(practice, domain) -> the assets its `tune` labels put in that domain: exemplars for the
+    classifier's similarity evidence. Held-out and unsplit labels never are."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for labels in sets:
+        for label in labels.of_split(TUNE):
+            for domain in label.domains:
+                found.setdefault((labels.practice, domain), set()).add(label.asset_id)
+    return {key: tuple(sorted(ids)) for key, ids in sorted(found.items())}
+
+
+def labels_dir_for(practices_dir: Path) -> Path:
+    """tests/data/ of the checkout that holds `manifests/practices/`."""
+    return practices_dir.parent.parent / DEFAULT_LABELS_DIR
+
+
+def load_tune_exemplars(
+    practices_dir: Path, practices: Sequence[Practice]
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The tune exemplars of every labelled set beside the practices (none when the checkout has
+    no labels folder, e.g. an installed package)."""
+    folder = labels_dir_for(practices_dir)
+    files = sorted(folder.glob(LABELS_GLOB)) if folder.is_dir() else []
+    return tune_exemplars([load_labels(path, practices) for path in files])

@@ -38,6 +38,7 @@ from scanner.graph import (
     graph_files,
     load_graph_export,
 )
+from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON, GRAPH_JSON
 from scanner.marketplace import Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
@@ -92,12 +93,16 @@ class _Timer:
 class Manifests:
     practices: tuple[Practice, ...]
     marketplace: Marketplace
+    # (practice, domain) -> the tune labels' assets: the classifier's exemplars
+    exemplars: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_manifests(config: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
     practices_dir, marketplace = freshness.manifest_paths(config.sources)
-    return Manifests(tuple(load_practices(practices_dir)), load_marketplace(marketplace))
+    practices = load_practices(practices_dir)
+    exemplars = load_tune_exemplars(practices_dir, practices)
+    return Manifests(tuple(practices), load_marketplace(marketplace), exemplars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +151,7 @@ def analyse(
         graph = build_graph(assets, discovery.repo_files, known_repos=[s.name for s in sources])
     with timer.stage("classify"):
         neighbours = _linked_from(graph, [a.id for a in assets])
-        assignments = classify(assets, manifests.practices, neighbours)
+        assignments = classify(assets, manifests.practices, neighbours, manifests.exemplars)
     with timer.stage("catalog"):
         old = baseline.catalog
         pairing = match_baseline(
@@ -268,16 +273,22 @@ def _graph_neighbours(output: Path, ids: Collection[str]) -> dict[str, tuple[str
     return {k: tuple(v) for k, v in neighbours_from_edges(edges, ids).items()}
 
 
-def reload_analysis(output: Path, practices: Sequence[Practice]) -> Analysis:
+def reload_analysis(
+    output: Path,
+    practices: Sequence[Practice],
+    exemplars: Mapping[tuple[str, str], tuple[str, ...]] | None = None,
+) -> Analysis:
     """The catalog in the output folder, reclassified with the current rules (`scanner render`
-    regenerates from it without syncing; `catalog`, `explain` and `eval` read it)."""
+    regenerates from it without syncing; `catalog`, `explain` and `eval` read it). `exemplars`:
+    the tune labels (scanner.labels.load_tune_exemplars)."""
     path = output / CATALOG_JSON
     if not path.exists():
         raise ScannerError(f"{path} not found: run `scanner scan` first")
     catalog = read_catalog(path)
     ids = {e.asset.id for e in catalog.entries}
     neighbours = _graph_neighbours(output, ids)
-    assignments = classify([e.asset for e in catalog.entries], practices, neighbours)
+    assets = [e.asset for e in catalog.entries]
+    assignments = classify(assets, practices, neighbours, exemplars)
     entries = tuple(replace(e, domains=assignments.get(e.asset.id, ())) for e in catalog.entries)
     return Analysis(
         Catalog(catalog.sources, entries, catalog.issues), None, assignments, None, neighbours

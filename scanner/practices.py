@@ -218,8 +218,21 @@ class Domain(_Model):
         return self
 
 
+class Similarity(_Model):
+    """Term-weighting evidence (scanner.similarity): cosine similarity times a weight, counted
+    from a floor. The nearest exemplar can establish a domain; the definition only supports."""
+
+    # Chosen on the tune splits of backend and devops (a grid over weights and floors; these
+    # lost nothing there): an exact copy of an exemplar (cosine 1) alone is worth 6 points.
+    exemplar_weight: float = Field(default=6.0, ge=0)
+    exemplar_floor: float = Field(default=0.6, gt=0, le=1)
+    definition_weight: float = Field(default=5.0, ge=0)
+    definition_floor: float = Field(default=0.25, gt=0, le=1)
+
+
 class Classification(_Model):
     threshold: float = Field(gt=0)
+    similarity: Similarity = Similarity()
     # A neighbour in the graph that is itself in a domain adds this fraction of its own score,
     # capped at context_max points: context leans, it never outweighs an asset's own content.
     context_weight: float = Field(default=0.3, ge=0, le=1)
@@ -230,6 +243,10 @@ class Classification(_Model):
     field_weights: dict[TextField, float]
     # A keyword scores weight x (sum of the weights of the fields it appears in), at most this.
     field_cap: float = Field(default=2.0, gt=0)
+    # Within a domain, the n-th strongest positive keyword counts decay**(n-1) of its points: a
+    # subject named several ways is one subject, and a long capability list that touches many
+    # terms once each should not add up to a main subject. 1 means plain sums.
+    keyword_decay: float = Field(default=1.0, gt=0, le=1)
     # Fields whose matches support a domain but cannot establish it on their own.
     supporting_fields: tuple[TextField, ...] = ("headings",)
     # Assets this practice never classifies (e.g. the marketplace's own generated plugins).

@@ -41,6 +41,8 @@ def practice_data(**classification: Any) -> dict[str, Any]:
             "context_max": 3,
             "field_weights": FIELD_WEIGHTS,
             "exclude_paths": ["gen/plugins/**"],
+            # Rules alone here; term weighting has its own tests (tests/test_similarity.py).
+            "similarity": {"exemplar_weight": 0, "definition_weight": 0},
             **classification,
         },
         "domains": [
@@ -313,6 +315,8 @@ def test_explain_lists_every_rule_and_sums_to_the_classifier_score() -> None:
         'keyword "cqrs"',
         'keyword "event sourc*"',
         'path "*/plugins/cqrs-*/**"',
+        "similar to exemplar",
+        "definition",
         "context",
     ]
     result = {a.domain: a.score for a in classify([skill], [practice()])[skill.id]}
@@ -320,7 +324,9 @@ def test_explain_lists_every_rule_and_sums_to_the_classifier_score() -> None:
     assert summed == result
 
 
-def test_featured_pins_never_change_the_result() -> None:
+def test_featured_pins_change_nothing_while_similarity_is_off() -> None:
+    """With term weighting off, pins are not read; with it on they are exemplars for other
+    assets, never for themselves (tests/test_similarity.py)."""
     pinned = asset("docs/unrelated.md", repo="pinned", name="unrelated", description="Soup.")
     other = asset("docs/x.md", name="x", description="CQRS")
     data = practice_data()
@@ -348,3 +354,18 @@ def test_neighbours_from_edges_default_to_incoming_links() -> None:
     assert neighbours_from_edges(edges, ids) == {"a::r": ("a::s",), "a::x": ("a::r",)}
     both = neighbours_from_edges(edges, ids, incoming_only=False)
     assert both == {"a::r": ("a::s", "a::x"), "a::s": ("a::r",), "a::x": ("a::r",)}
+
+
+def test_keyword_decay_gives_diminishing_returns_and_says_so() -> None:
+    """A generalist that names many terms of a domain once each does not add up to a main
+    subject: the n-th strongest term counts decay**(n-1)."""
+    listing = asset("docs/list.md", name="generalist", description="REST API, GraphQL and rest.")
+    plain = domains_of(classify([listing], [practice()]), listing.id)
+    decayed = classify([listing], [practice(keyword_decay=0.5)])
+    # rest api 4 + graphql 4 + rest 2 = 10 plainly; 4 + 2 + 0.5 with decay 0.5.
+    assert plain["api-design"] == 10
+    assert domains_of(decayed, listing.id)["api-design"] == 6.5
+    outcomes = explain_asset(listing, [practice(keyword_decay=0.5)], None, {})
+    details = [o.detail for o in outcomes if o.domain == "api-design" and o.fired]
+    assert "in description, term 2 of 3: 4 x 0.5" in details
+    assert "in description, term 3 of 3: 2 x 0.25" in details

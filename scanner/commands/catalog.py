@@ -14,6 +14,7 @@ from rich.table import Table
 
 from scanner.config import Config
 from scanner.errors import ExitCode
+from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON
 from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue
 from scanner.pipeline import reload_analysis
@@ -30,6 +31,7 @@ class Classified:
     by_id: dict[str, Asset]
     practices: tuple[Practice, ...]
     neighbours: dict[str, tuple[str, ...]]
+    exemplars: dict[tuple[str, str], tuple[str, ...]]  # tune labels as exemplars
     assignments: dict[str, tuple[DomainAssignment, ...]]
 
     def practice(self, practice_id: str) -> Practice | None:
@@ -40,8 +42,10 @@ class Classified:
 
 
 def load_classified(config: Config, practices_dir: Path | None = None) -> Classified:
-    practices = load_practices(practices_dir or resolve_practices_dir(config.sources))
-    analysis = reload_analysis(config.output, practices)
+    folder = practices_dir or resolve_practices_dir(config.sources)
+    practices = load_practices(folder)
+    exemplars = load_tune_exemplars(folder, practices)
+    analysis = reload_analysis(config.output, practices, exemplars)
     assets = tuple(e.asset for e in analysis.catalog.entries)
     return Classified(
         catalog_path=config.output / CATALOG_JSON,
@@ -49,6 +53,7 @@ def load_classified(config: Config, practices_dir: Path | None = None) -> Classi
         by_id={asset.id: asset for asset in assets},
         practices=practices,
         neighbours=dict(analysis.neighbours),
+        exemplars=exemplars,
         assignments=dict(analysis.assignments),
     )
 

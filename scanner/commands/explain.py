@@ -35,7 +35,13 @@ def run(opts: Config, asset_id: str) -> int:
         raise ScannerError(
             f"{asset_id}: no such asset in {classified.catalog_path} (ids look like {ID_FORM})"
         )
-    outcomes = explain_asset(asset, classified.practices, classified.neighbours, classified.by_id)
+    outcomes = explain_asset(
+        asset,
+        classified.practices,
+        classified.neighbours,
+        classified.by_id,
+        classified.exemplars,
+    )
     summary = verdicts(outcomes, classified.practices)
     pins = featured_in(asset_id, classified.practices)
     if opts.json:

@@ -14,7 +14,7 @@ from scanner.writer import dump_json
 
 def run(opts: Config, *, check: bool) -> int:
     manifests = load_manifests(opts)
-    analysis = reload_analysis(opts.output, manifests.practices)
+    analysis = reload_analysis(opts.output, manifests.practices, manifests.exemplars)
     result = render_analysis(opts.output, manifests, analysis, check=check)
     console = stderr_console()
     if opts.json:

@@ -1,0 +1,192 @@
+"""The classifier's rules, compiled once per run: the practices' keyword, path and signal rules
+in a form that is quick to apply to an AssetText (scanner.classify_text). scanner.classify
+scores assets with them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pathspec
+
+from scanner.classify_text import AssetText
+from scanner.practices import Practice, Similarity, term_tokens
+
+# --- rules, compiled once per run -------------------------------------------------------------
+
+
+def _same_word(word: str, wanted: str, prefix: bool) -> bool:
+    """`wanted` itself, its plural (`api` -> `apis`, `cache` -> `caches`), or with `prefix`
+    any word it starts."""
+    if prefix:
+        return word.startswith(wanted)
+    return word == wanted or word in (wanted + "s", wanted + "es")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledKeyword:
+    term: str
+    words: tuple[str, ...]
+    prefix: bool  # the last word is a prefix (`term*`)
+    weight: float
+    fields: tuple[str, ...]
+
+    def occurrences(
+        self,
+        sequences: tuple[tuple[str, ...], ...],
+        positions: Mapping[str, tuple[tuple[int, int], ...]],
+    ) -> list[tuple[int, range]]:
+        """Where the term occurs in a field: (sequence index, word span). The last word may be
+        plural, or with `*` any word it starts."""
+        first = self.words[0]
+        n = len(self.words)
+        if n == 1:
+            if self.prefix:
+                words = [w for w in positions if w.startswith(first)]
+            else:
+                words = [w for w in (first, first + "s", first + "es") if w in positions]
+            return [(s, range(p, p + 1)) for w in words for s, p in positions[w]]
+        found = []
+        for seq_index, start in positions.get(first, ()):
+            seq = sequences[seq_index]
+            if (
+                start + n <= len(seq)
+                and seq[start + 1 : start + n - 1] == self.words[1:-1]
+                and _same_word(seq[start + n - 1], self.words[-1], self.prefix)
+            ):
+                found.append((seq_index, range(start, start + n)))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPath:
+    pattern: str
+    spec: pathspec.GitIgnoreSpec
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSignal:
+    field: str
+    values: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledDomain:
+    practice: str
+    id: str
+    threshold: float
+    keywords: tuple[CompiledKeyword, ...]
+    paths: tuple[CompiledPath, ...]
+    signals: tuple[CompiledSignal, ...]
+    # Which keywords can start at a given word (plural forms included), and the one-word
+    # prefix terms that could start anywhere: a field is searched only for terms it can hold.
+    by_first_word: Mapping[str, tuple[int, ...]]
+    prefix_only: tuple[int, ...]
+
+
+def keyword_index(
+    keywords: Sequence[CompiledKeyword],
+) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    starts: dict[str, list[int]] = {}
+    prefix_only = []
+    for index, keyword in enumerate(keywords):
+        first = keyword.words[0]
+        if len(keyword.words) > 1:
+            keys = [first]
+        elif keyword.prefix:
+            prefix_only.append(index)
+            continue
+        else:
+            keys = [first, first + "s", first + "es"]
+        for key in keys:
+            starts.setdefault(key, []).append(index)
+    return {k: tuple(v) for k, v in starts.items()}, tuple(prefix_only)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPractice:
+    id: str
+    field_weights: Mapping[str, float]
+    field_cap: float
+    keyword_decay: float
+    supporting_fields: frozenset[str]
+    excludes: tuple[CompiledPath, ...]
+    context_weight: float
+    context_max: float
+    context_kinds: frozenset[str]
+    similarity: Similarity
+    domains: tuple[CompiledDomain, ...]
+
+
+def spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
+
+
+def compile_practices(practices: Sequence[Practice]) -> tuple[CompiledPractice, ...]:
+    compiled = []
+    for practice in sorted(practices, key=lambda p: p.id):
+        domains = []
+        for domain in practice.domains:
+            rules = domain.rules
+            keywords = tuple(
+                CompiledKeyword(
+                    term=term,
+                    words=term_tokens(term),
+                    prefix=term.endswith("*"),
+                    weight=rule.weight,
+                    fields=tuple(rule.fields),
+                )
+                for rule in rules.keywords
+                for term in rule.terms
+            )
+            paths = tuple(CompiledPath(r.pattern, spec(r.pattern), r.weight) for r in rules.paths)
+            signals = tuple(
+                CompiledSignal(r.field, tuple(v.lower() for v in r.values), r.weight)
+                for r in rules.signals
+            )
+            by_first_word, prefix_only = keyword_index(keywords)
+            domains.append(
+                CompiledDomain(
+                    practice.id,
+                    domain.id,
+                    practice.threshold_of(domain),
+                    keywords,
+                    paths,
+                    signals,
+                    by_first_word,
+                    prefix_only,
+                )
+            )
+        settings = practice.classification
+        compiled.append(
+            CompiledPractice(
+                id=practice.id,
+                field_weights={str(k): v for k, v in settings.field_weights.items()},
+                field_cap=settings.field_cap,
+                keyword_decay=settings.keyword_decay,
+                supporting_fields=frozenset(settings.supporting_fields),
+                excludes=tuple(CompiledPath(p, spec(p), 0.0) for p in settings.exclude_paths),
+                context_weight=settings.context_weight,
+                context_max=settings.context_max,
+                context_kinds=frozenset(settings.context_kinds),
+                similarity=settings.similarity,
+                domains=tuple(domains),
+            )
+        )
+    return tuple(compiled)
+
+
+def exclusion(practice: CompiledPractice, text: AssetText) -> str | None:
+    for rule in practice.excludes:
+        if rule.spec.match_file(text.location):
+            return rule.pattern
+    return None
+
+
+def field_factor(fields: Sequence[str], weights: Mapping[str, float]) -> float:
+    """Summed field weights, except that name and title both label the asset (a skill's title
+    repeats its name): together they count once."""
+    label = max((weights.get(f, 0.0) for f in fields if f in ("name", "title")), default=0.0)
+    return label + sum(weights.get(f, 0.0) for f in fields if f not in ("name", "title"))
