@@ -34,6 +34,9 @@ FIELD_WEIGHTS: Mapping[str, float] = {
 }
 TOP_TERMS = 48  # terms kept per vector: the long tail costs time and adds noise
 COMMON = 0.2  # a word in more than this share of assets carries no topic
+# Below this many assets, document frequencies say nothing about which words carry a topic:
+# the model stays empty and similarity never fires.
+MIN_CATALOG = 50
 # Words that say how a text is written, not what it is about.
 _STOPWORD_TEXT = """
 a an and are as at be by can do does for from has have how in into is it its of on or
@@ -192,6 +195,8 @@ def build_model(
     assets: Sequence[Asset], practices: Sequence[Practice], exemplars: Exemplars | None = None
 ) -> SimilarityModel:
     """The model for one catalog. `exemplars` adds to the featured pins (e.g. tune labels)."""
+    if len(assets) < MIN_CATALOG:
+        return SimilarityModel(vectors={}, definitions={}, exemplars={}, postings={})
     raw = {asset.id: _asset_counts(asset) for asset in assets}
     singular = singulars(word for found in raw.values() for word in found)
     counts = {asset_id: _merged(found, singular) for asset_id, found in raw.items()}
@@ -203,7 +208,7 @@ def build_model(
     idf = {
         word: math.log((1 + total) / (1 + n)) + 1.0
         for word, n in frequency.items()
-        if n <= limit or total < 20  # tiny catalogs (tests): every word may carry the topic
+        if n <= limit
     }
     vectors = {
         asset_id: _normalised({w: c * idf[w] for w, c in found.items() if w in idf}, TOP_TERMS)

@@ -13,7 +13,7 @@ from scanner.classify import classify, explain_asset
 from scanner.labels import load_labels, tune_exemplars
 from scanner.models import Asset, AssetKind
 from scanner.practices import Practice
-from scanner.similarity import build_model, cosine, singulars
+from scanner.similarity import MIN_CATALOG, build_model, cosine, singulars
 from tests.test_classify import asset, practice_data
 
 QUEUE_TEXT = "Durable queues with dead letter handling, idempotent consumers and retries."
@@ -42,7 +42,7 @@ def catalog() -> list[Asset]:
         asset("docs/consumers.md", name="consumers", description="Idempotent consumers."),
         *(
             asset(f"docs/filler-{i}.md", name=f"filler {i}", description=f"Notes about topic {i}.")
-            for i in range(6)
+            for i in range(MIN_CATALOG)
         ),
     ]
 
@@ -145,3 +145,9 @@ def test_code_assets_have_vectors_too() -> None:
     )
     model = build_model([*catalog(), code], [similarity_practice()])
     assert "worker" in model.vectors[code.id]
+
+
+def test_a_catalog_too_small_to_weigh_terms_gets_no_similarity() -> None:
+    small = catalog()[: MIN_CATALOG - 1]
+    model = build_model(small, [similarity_practice()], {("backend", "messaging"): (EXEMPLAR,)})
+    assert model.vectors == {} and model.nearest(COPY, ("backend", "messaging")) is None
