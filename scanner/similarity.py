@@ -19,8 +19,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from scanner.ids import pin_to_asset_id
 from scanner.models import Asset, JsonValue
-from scanner.practices import TOKEN_RE, Practice, pin_to_asset_id
+from scanner.practices import TOKEN_RE, Practice
 
 # How much a word counts, by where it appears: an asset's name and description say what it is;
 # a heading lists one of its topics.
@@ -206,9 +207,7 @@ def build_model(
         frequency.update(found.keys())
     limit = COMMON * total
     idf = {
-        word: math.log((1 + total) / (1 + n)) + 1.0
-        for word, n in frequency.items()
-        if n <= limit
+        word: math.log((1 + total) / (1 + n)) + 1.0 for word, n in frequency.items() if n <= limit
     }
     vectors = {
         asset_id: _normalised({w: c * idf[w] for w, c in found.items() if w in idf}, TOP_TERMS)
