@@ -59,9 +59,13 @@ def load_marketplace(path: Path) -> Marketplace:
 
 
 def marketplace_json(
-    marketplace: Marketplace, practices: Sequence[Practice], versions: Mapping[str, str]
+    marketplace: Marketplace,
+    practices: Sequence[Practice],
+    versions: Mapping[str, str],
+    extra: Sequence[JsonObject] = (),
 ) -> JsonObject:
-    """Every practice plugin, its entry version always equal to its plugin.json version."""
+    """Every published practice plugin (and `extra` entries, e.g. the router), each entry's
+    version always equal to its plugin.json version."""
     plugins: list[JsonValue] = [
         {
             "name": p.plugin,
@@ -73,6 +77,7 @@ def marketplace_json(
         }
         for p in sorted(practices, key=lambda p: p.plugin)
     ]
+    plugins += extra
     owner: JsonObject = {"name": marketplace.owner.name}
     if marketplace.owner.email:
         owner["email"] = marketplace.owner.email

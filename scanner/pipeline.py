@@ -6,6 +6,7 @@ ones after the catalog again, from the catalog already in the output folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import resource
 import time
@@ -49,6 +50,7 @@ from scanner.practices import (
     all_featured_pins,
     load_practices,
 )
+from scanner.publishing import PUBLISHING_FILE, Publishing, judge, load_publishing, publishing_json
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
 from scanner.sources import load_sources
 from scanner.validate import catalog_issues
@@ -93,6 +95,7 @@ class _Timer:
 class Manifests:
     practices: tuple[Practice, ...]
     marketplace: Marketplace
+    publishing: Publishing
     # (practice, domain) -> the tune labels' assets: the classifier's exemplars
     exemplars: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
@@ -101,8 +104,9 @@ def load_manifests(config: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
     practices_dir, marketplace = freshness.manifest_paths(config.sources)
     practices = load_practices(practices_dir)
+    publishing = load_publishing(practices_dir.parent / PUBLISHING_FILE)
     exemplars = load_tune_exemplars(practices_dir, practices)
-    return Manifests(tuple(practices), load_marketplace(marketplace), exemplars)
+    return Manifests(tuple(practices), load_marketplace(marketplace), publishing, exemplars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,20 +179,6 @@ def render_analysis(
     output: Path, manifests: Manifests, analysis: Analysis, *, check: bool
 ) -> RenderResult:
     catalog = analysis.catalog
-    single = catalog_files(catalog)
-    single.update(
-        practice_catalog_files(
-            manifests.practices,
-            catalog.entries,
-            analysis.assignments,
-            catalog.issues,
-            catalog.sources,
-        )
-    )
-    if analysis.graph is not None:
-        single.update(graph_files(analysis.graph))
-    if analysis.diff is not None:
-        single.update(report.report_files(analysis.diff))
     ranks = {e.asset.id: e.rank for e in catalog.entries}
     first_seen: dict[str, Mapping[str, JsonValue]] = {
         e.asset.id: e.first_seen for e in catalog.entries
@@ -206,13 +196,34 @@ def render_analysis(
             plugin_paths(practice),
         )
 
+    # A plugin ships only above the publishing threshold, judged on what it would cite.
+    threshold = manifests.publishing.threshold
+    verdicts = [judge(make_view(p, p.version), threshold) for p in manifests.practices]
+    shipped = tuple(p for p, v in zip(manifests.practices, verdicts, strict=True) if v.published)
+    single = catalog_files(catalog)
+    single.update(
+        practice_catalog_files(
+            manifests.practices,
+            catalog.entries,
+            analysis.assignments,
+            catalog.issues,
+            catalog.sources,
+            publishing=publishing_json(verdicts, threshold),
+        )
+    )
+    if analysis.graph is not None:
+        single.update(graph_files(analysis.graph))
+    if analysis.diff is not None:
+        withheld = tuple((v.plugin, tuple(v.reasons)) for v in verdicts if not v.published)
+        single.update(report.report_files(dataclasses.replace(analysis.diff, withheld=withheld)))
     return render_outputs(
         output,
-        practices=manifests.practices,
+        practices=shipped,
         marketplace=manifests.marketplace,
         make_view=make_view,
         single_files=single,
         check=check,
+        router=manifests.publishing.router,
     )
 
 

@@ -150,6 +150,10 @@ def practice_manifest(
                 "domains": [
                     {"domain": a.domain, "score": round(a.score, 3)} for a in mine[asset.id]
                 ],
+                # Every practice the asset is in, this one included.
+                "practices": list[JsonValue](
+                    sorted({a.practice for a in assignments.get(asset.id, ())})
+                ),
             }
         )
 
@@ -170,6 +174,9 @@ def practice_manifest(
         "stale_assets": sum(1 for e in members if e.status == STALE),
         "assignments": sum(len(here) for here in mine.values()),
         "multi_domain_assets": sum(1 for here in mine.values() if len(here) > 1),
+        "multi_practice_assets": sum(
+            1 for asset_id in mine if len({a.practice for a in assignments[asset_id]}) > 1
+        ),
         "by_kind": _counts(e.asset.kind.value for e in members),
         "by_domain": {
             d.id: sum(1 for here in mine.values() if any(a.domain == d.id for a in here))
@@ -254,6 +261,7 @@ def gaps(
     entries: Sequence[CatalogEntry],
     assignments: Assignments,
     issues: Sequence[ScanIssue],
+    publishing: JsonObject | None = None,
 ) -> JsonObject:
     """Per practice: which plugin parts are missing, which domains have no asset, which pins
     no longer resolve (or resolve to an asset the classifier puts elsewhere), and how many
@@ -265,6 +273,8 @@ def gaps(
             for p in sorted(practices, key=lambda p: p.id)
         ],
         "broken_references": len(broken_references(issues)),
+        # Which plugins ship and which are withheld below the threshold (scanner.publishing).
+        "publishing": publishing or {},
     }
 
 
@@ -289,12 +299,51 @@ def _yes_no(ok: object) -> str:
     return "yes" if ok else "**no**"
 
 
+def _multi_practice_lines(entries: Sequence[CatalogEntry], assignments: Assignments) -> list[str]:
+    """How many assets serve several practices, and which practices share them."""
+    known = {e.asset.id for e in entries}
+    several = [
+        sorted({a.practice for a in assignments[asset_id]})
+        for asset_id in sorted(assignments)
+        if asset_id in known and len({a.practice for a in assignments[asset_id]}) > 1
+    ]
+    out = ["## Assets in several practices", ""]
+    out.append(f"Assets classified into more than one practice: {len(several)}.")
+    if several:
+        pairs = Counter(" + ".join(p) for p in several)
+        rows = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
+        out.append("")
+        out += _table(("practices", "assets"), rows)
+    return [*out, ""]
+
+
+def _publishing_lines(publishing: JsonObject | None) -> list[str]:
+    if not publishing:
+        return []
+    out = ["## Publishing", ""]
+    published = publishing.get("published")
+    withheld = publishing.get("withheld")
+    shipped = ", ".join(f"`{p}`" for p in published) if isinstance(published, list) else ""
+    out.append(f"Published in marketplace.json: {shipped or 'none'}.")
+    if isinstance(withheld, list) and withheld:
+        out += ["", "Withheld (below the threshold of manifests/publishing.yaml):", ""]
+        rows = []
+        for item in withheld:
+            if isinstance(item, dict):
+                reasons = item.get("reasons")
+                text = "; ".join(str(r) for r in reasons) if isinstance(reasons, list) else ""
+                rows.append((item.get("plugin", ""), text))
+        out += _table(("plugin", "why"), rows)
+    return [*out, ""]
+
+
 def summary_markdown(
     practices: Sequence[Practice],
     entries: Sequence[CatalogEntry],
     assignments: Assignments,
     issues: Sequence[ScanIssue],
     sources: Sequence[SyncResult],
+    publishing: JsonObject | None = None,
 ) -> str:
     """catalog-summary.md: counts per repository, kind, practice and domain, the gaps and the
     broken references, as Markdown tables that read well on GitHub."""
@@ -364,6 +413,8 @@ def summary_markdown(
         out += _table(("domain", "assets", "by kind", "featured pins classified here"), domain_rows)
         out.append("")
 
+    out += _multi_practice_lines(entries, assignments)
+    out += _publishing_lines(publishing)
     out += ["## Gaps", ""]
     gap_rows = []
     for practice in sorted(practices, key=lambda p: p.id):
@@ -435,6 +486,7 @@ def practice_catalog_files(
     assignments: Assignments,
     issues: Sequence[ScanIssue],
     sources: Sequence[SyncResult],
+    publishing: JsonObject | None = None,
 ) -> dict[str, str]:
     """The practice files of output/catalog/, relative to the output folder."""
     files = {
@@ -443,8 +495,8 @@ def practice_catalog_files(
         )
         for p in practices
     }
-    files[layout.GAPS_JSON] = dump_json(gaps(practices, entries, assignments, issues))
+    files[layout.GAPS_JSON] = dump_json(gaps(practices, entries, assignments, issues, publishing))
     files[layout.CATALOG_SUMMARY] = summary_markdown(
-        practices, entries, assignments, issues, sources
+        practices, entries, assignments, issues, sources, publishing
     )
     return files

@@ -21,6 +21,8 @@ from scanner.marketplace import Marketplace, marketplace_json
 from scanner.models import SCHEMA_VERSION, JsonObject, JsonValue
 from scanner.plugin_view import PluginView
 from scanner.practices import Practice
+from scanner.publishing import RouterSpec
+from scanner.router import router_files
 from scanner.validate import validate_path
 from scanner.writer import (
     OutputTransaction,
@@ -171,24 +173,35 @@ def _previous_version(previous: Mapping[str, str] | None) -> str | None:
     return None
 
 
+def versioned_files(
+    base_version: str,
+    previous: Mapping[str, str] | None,
+    make_files: Callable[[str], dict[str, str]],
+) -> tuple[str, dict[str, str]]:
+    """A plugin's files and version. The version lives in its manifest and in the previous
+    plugin.json; whichever is higher is used, and its patch is bumped when the generated
+    content changed, so users are always offered the update."""
+    previous_version = _previous_version(previous)
+    version = base_version
+    if previous_version is not None and _semver(previous_version) > _semver(version):
+        version = previous_version
+    files = make_files(version)
+    if previous is not None and version == previous_version and dict(previous) != files:
+        major, minor, patch = _semver(version)
+        version = f"{major}.{minor}.{patch + 1}"
+        files = make_files(version)
+    return version, files
+
+
 def versioned_plugin(
     practice: Practice,
     previous: Mapping[str, str] | None,
     make_view: Callable[[str], PluginView],
 ) -> tuple[str, dict[str, str]]:
-    """The plugin's files and version. The version lives in the practice manifest and in the
-    previous plugin.json; whichever is higher is used, and its patch is bumped when the
-    generated content changed, so users are always offered the update."""
-    previous_version = _previous_version(previous)
-    version = practice.version
-    if previous_version is not None and _semver(previous_version) > _semver(version):
-        version = previous_version
-    files = plugin_files(make_view(version))
-    if previous is not None and version == previous_version and dict(previous) != files:
-        major, minor, patch = _semver(version)
-        version = f"{major}.{minor}.{patch + 1}"
-        files = plugin_files(make_view(version))
-    return version, files
+    """A practice plugin's files and version (see versioned_files)."""
+    return versioned_files(
+        practice.version, previous, lambda version: plugin_files(make_view(version))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +235,11 @@ def render_outputs(
     make_view: Callable[[Practice, str], PluginView],
     single_files: Mapping[str, str],
     check: bool,
+    router: RouterSpec | None = None,
 ) -> RenderResult:
     """Compute every output file; write what changed (or, with `check`, only compare).
+    `practices` are the ones that ship (scanner.publishing); with `router`, the router plugin
+    that points to them is rendered and listed too.
 
     Writing is all or nothing up to the final renames (scanner.writer.OutputTransaction): a
     failure leaves the previous output as it was. The catalog goes in last."""
@@ -244,8 +260,30 @@ def render_outputs(
         )
         trees[folder] = files
         versions[practice.plugin] = version
+    extra: list[JsonObject] = []
+    if router is not None and practices:
+        folder = f"plugins/{router.plugin}"
+        version, files = versioned_files(
+            router.version,
+            read_tree(output / folder),
+            lambda v: router_files(router, v, practices),
+        )
+        trees[folder] = files
+        versions[router.plugin] = version
+        extra.append(
+            {
+                "name": router.plugin,
+                "source": f"./{folder}",
+                "description": router.description,
+                "version": version,
+                "category": "router",
+                "tags": ["proagent", "router"],
+            }
+        )
     files_out = dict(single_files)
-    files_out[MARKETPLACE_FILE] = dump_json(marketplace_json(marketplace, practices, versions))
+    files_out[MARKETPLACE_FILE] = dump_json(
+        marketplace_json(marketplace, practices, versions, extra)
+    )
     _validate_generated(trees, files_out[MARKETPLACE_FILE])
     existing = (
         sorted(p.name for p in plugins_dir.iterdir() if p.is_dir()) if plugins_dir.is_dir() else []

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scanner.cli import main
 from scanner.render import RenderError, _validate_generated
@@ -119,13 +120,65 @@ def test_manifest_version_wins_when_higher(project: Path) -> None:
 
 
 def test_a_retired_practice_is_removed(project: Path) -> None:
-    assert (project / "out/plugins/proagent-devops").is_dir()
-    published = set(_marketplace(project))
-    (project / "manifests/practices/devops.yaml").unlink()
+    assert (project / "out/plugins/proagent-backend").is_dir()
+    (project / "manifests/practices/backend.yaml").unlink()
     assert _render("--check") == 1
     assert _render() == 0
+    assert not (project / "out/plugins/proagent-backend").exists()
+    assert "proagent-backend" not in _marketplace(project)
+
+
+def _router_command(project: Path) -> str:
+    return (project / "out/plugins/proagent-router/commands/proagent.md").read_text()
+
+
+def test_adding_a_practice_file_renders_validates_and_lists_its_plugin(project: Path) -> None:
+    """README, "Adding a practice": one YAML file is the whole change."""
+    data = yaml.safe_load((project / "manifests/practices/backend.yaml").read_text())
+    data.update(id="services", plugin="proagent-services", title="Services")
+    data["agent"]["name"] = "services-specialist"
+    for command in data["commands"]:
+        command["name"] = command["name"].replace("backend", "services")
+    (project / "manifests/practices/services.yaml").write_text(yaml.safe_dump(data))
+    assert "proagent-services" not in _marketplace(project)
+    assert _render("--check") == 1
+    assert _render() == 0
+    plugin = project / "out/plugins/proagent-services"
+    assert (plugin / "CLAUDE.md").is_file() and (plugin / "agents/services-specialist.md").is_file()
+    assert main(["validate", str(plugin), "--strict"]) == 0
+    assert main(["validate", str(project / "out"), "--strict"]) == 0
+    listed = _marketplace(project)
+    assert listed["proagent-services"] == _version(project, Path("plugins/proagent-services"))
+    assert "proagent-router" in listed
+    assert "`proagent-services` | Services |" in _router_command(project)
+
+
+def test_a_practice_below_the_threshold_is_withheld_and_reported(project: Path) -> None:
+    """The demo's sources hold nothing for devops: its plugin would be empty, so it ships
+    nowhere, and gaps.json, the summary and the diff report say why."""
+    assert "proagent-devops" not in _marketplace(project)
     assert not (project / "out/plugins/proagent-devops").exists()
-    assert set(_marketplace(project)) == published - {"proagent-devops"}
+    assert "proagent-devops" not in _router_command(project)
+    gaps = json.loads((project / "out/catalog/gaps.json").read_text())
+    withheld = {w["plugin"]: w for w in gaps["publishing"]["withheld"]}["proagent-devops"]
+    assert not withheld["published"]
+    assert "domain coverage 0 < 0.8" in withheld["reasons"]
+    assert "proagent-backend" in gaps["publishing"]["published"]
+    assert (
+        "`proagent-devops`: domain coverage 0 < 0.8"
+        in (project / "out/reports/scan-diff.md").read_text()
+    )
+    summary = (project / "out/catalog/catalog-summary.md").read_text()
+    assert "| proagent-devops | domain coverage 0 < 0.8;" in summary
+    # Raising a threshold withholds backend too; lowering it to zero publishes devops, empty
+    # domains and all: the numbers live in manifests/publishing.yaml only.
+    policy_path = project / "manifests/publishing.yaml"
+    policy = yaml.safe_load(policy_path.read_text())
+    policy["threshold"].update(min_domain_coverage=0, min_cited_assets=0)
+    policy_path.write_text(yaml.safe_dump(policy))
+    assert _render() == 0
+    assert "proagent-devops" in _marketplace(project)
+    assert "`proagent-devops` | DevOps |" in _router_command(project)
 
 
 def test_generated_output_validates_with_no_errors(project: Path) -> None:

@@ -42,6 +42,8 @@ class CatalogEntry:
             **dict(self.annotations),
             "status": self.status,
             "domains": [d.to_json() for d in self.domains],
+            # An asset may serve several practices; this says which at a glance.
+            "practices": list[JsonValue](sorted({d.practice for d in self.domains})),
             "rank": round(self.rank, 6),
             "duplicate_of": self.duplicate_of,
             "bundle": list(self.bundle),

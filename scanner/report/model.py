@@ -197,6 +197,8 @@ class ScanDiff:
     # report alone, so that such a rescan changes no file in output/.
     catalog_unchanged: bool = False
     has_baseline: bool = True
+    # Practices below the publishing threshold: (plugin, reasons); left out of marketplace.json.
+    withheld: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def repos_with(self, status: RepoStatus) -> tuple[RepoChange, ...]:
         return tuple(r for r in self.repositories if r.status is status)
@@ -261,4 +263,7 @@ class ScanDiff:
             ],
             "broken_pins": [p.to_json() for p in self.broken_pins],
             "followed_pins": [p.to_json() for p in self.followed_pins],
+            "withheld_plugins": [
+                {"plugin": plugin, "reasons": list(reasons)} for plugin, reasons in self.withheld
+            ],
         }
