@@ -95,7 +95,8 @@ class _Timer:
 class Manifests:
     practices: tuple[Practice, ...]
     marketplace: Marketplace
-    publishing: Publishing
+    # None when manifests/ has no publishing.yaml: every practice ships, no router.
+    publishing: Publishing | None
     # (practice, domain) -> the tune labels' assets: the classifier's exemplars
     exemplars: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
@@ -104,7 +105,8 @@ def load_manifests(config: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
     practices_dir, marketplace = freshness.manifest_paths(config.sources)
     practices = load_practices(practices_dir)
-    publishing = load_publishing(practices_dir.parent / PUBLISHING_FILE)
+    policy = practices_dir.parent / PUBLISHING_FILE
+    publishing = load_publishing(policy) if policy.exists() else None
     exemplars = load_tune_exemplars(practices_dir, practices)
     return Manifests(tuple(practices), load_marketplace(marketplace), publishing, exemplars)
 
@@ -197,9 +199,14 @@ def render_analysis(
         )
 
     # A plugin ships only above the publishing threshold, judged on what it would cite.
-    threshold = manifests.publishing.threshold
-    verdicts = [judge(make_view(p, p.version), threshold) for p in manifests.practices]
-    shipped = tuple(p for p, v in zip(manifests.practices, verdicts, strict=True) if v.published)
+    policy = manifests.publishing
+    verdicts = (
+        [judge(make_view(p, p.version), policy.threshold) for p in manifests.practices]
+        if policy is not None
+        else []
+    )
+    withheld_ids = {v.practice for v in verdicts if not v.published}
+    shipped = tuple(p for p in manifests.practices if p.id not in withheld_ids)
     single = catalog_files(catalog)
     single.update(
         practice_catalog_files(
@@ -208,7 +215,7 @@ def render_analysis(
             analysis.assignments,
             catalog.issues,
             catalog.sources,
-            publishing=publishing_json(verdicts, threshold),
+            publishing=publishing_json(verdicts, policy.threshold) if policy else None,
         )
     )
     if analysis.graph is not None:
@@ -223,7 +230,7 @@ def render_analysis(
         make_view=make_view,
         single_files=single,
         check=check,
-        router=manifests.publishing.router,
+        router=policy.router if policy else None,
     )
 
 

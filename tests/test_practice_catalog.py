@@ -105,6 +105,7 @@ def test_practice_manifest_groups_by_domain_and_kind_with_statistics() -> None:
         "stale_assets": 1,
         "assignments": 5,
         "multi_domain_assets": 1,
+        "multi_practice_assets": 0,
         "by_kind": {"command": 1, "mcp-server": 1, "reference": 1, "skill": 1},
         "by_domain": {"api-design": 1, "cqrs": 2, "caching": 0, "mcp": 2},
         "by_repository": {"agents": 3, "harness": 1},

@@ -182,5 +182,5 @@ def scan_in_subprocess(
         str(out or tmp_path / "out"),
     ]
     return subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+        args, cwd=Path.cwd(), capture_output=True, text=True, timeout=timeout, check=False
     )

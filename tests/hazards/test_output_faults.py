@@ -132,11 +132,13 @@ def start_stalled_scan(
         "HAZARD_STALL_AT": stall_at,
         "HAZARD_STALLED": str(stalled),
         "HAZARD_RELEASE": str(release or tmp_path / "never"),
+        # The child runs in the project copy (its manifests); tests.hazards comes from ROOT.
+        "PYTHONPATH": str(ROOT),
     }
     args = ["scan", "--sources", str(sources), "--workdir", str(previous.work)]
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.hazards.stall_writer", *args, "--output", str(previous.out)],
-        cwd=ROOT,
+        cwd=Path.cwd(),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
