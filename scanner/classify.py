@@ -37,6 +37,7 @@ from scanner.rules import (
     compile_practices,
     exclusion,
     field_factor,
+    may_match,
 )
 from scanner.similarity import Exemplars, SimilarityModel, build_model
 
@@ -127,6 +128,8 @@ def _keyword_outcomes(
     scores its weight times the summed weights of the fields it appears in, capped at
     field_cap: a subject named in the name and the description is a main subject; one named
     only in a heading is a side topic."""
+    if fired_only and not may_match(text, domain):
+        return []
     fields_of: dict[int, list[str]] = {i: [] for i in range(len(domain.keywords))}
     shadowed: set[int] = set()
     for field, sequences in text.fields.items():
@@ -236,9 +239,10 @@ def _similarity_outcomes(
         out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, ""))
     elif nearest.score >= settings.exemplar_floor:
         points = _points(nearest.score * settings.exemplar_weight)
+        words = evidence.model.exemplar_terms(evidence.asset_id, nearest.exemplar)
         detail = (
             f"{nearest.exemplar} (cosine {nearest.score:.2f} x {settings.exemplar_weight:g}: "
-            f"{', '.join(nearest.terms)})"
+            f"{', '.join(words)})"
         )
         out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, True))
     else:
@@ -248,11 +252,12 @@ def _similarity_outcomes(
         )
         out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, detail))
     label = "definition"
-    score, terms = 0.0, tuple[str, ...]()
+    score = 0.0
     if settings.definition_weight > 0:
-        score, terms = evidence.model.definition(evidence.asset_id, key)
+        score = evidence.model.definition(evidence.asset_id, key)
     if score >= settings.definition_floor:
         points = _points(score * settings.definition_weight)
+        terms = evidence.model.definition_terms(evidence.asset_id, key)
         detail = f"cosine {score:.2f} x {settings.definition_weight:g}: {', '.join(terms)}"
         out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, False))
     else:

@@ -28,6 +28,8 @@ class AssetText:
     # Per field, where each word occurs: word -> ((sequence index, position), ...). Terms are
     # looked up by their first word instead of scanning every sequence.
     positions: Mapping[str, Mapping[str, tuple[tuple[int, int], ...]]]
+    # Every word of every field, sorted (scanner.rules.may_match skips domains by it).
+    words: tuple[str, ...] = ()
 
 
 def _positions(sequences: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
@@ -63,4 +65,5 @@ def asset_text(asset: Asset) -> AssetText:
     signals["kind"] = (asset.kind.value,)
     signals["language"] = (asset.language,) if asset.language else ()
     positions = {field: _positions(sequences) for field, sequences in fields.items()}
-    return AssetText(fields, signals, f"{asset.repo}/{asset.path}", positions)
+    words = tuple(sorted({word for found in positions.values() for word in found}))
+    return AssetText(fields, signals, f"{asset.repo}/{asset.path}", positions, words)

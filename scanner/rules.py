@@ -4,6 +4,7 @@ scores assets with them."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -84,6 +85,8 @@ class CompiledDomain:
     # prefix terms that could start anywhere: a field is searched only for terms it can hold.
     by_first_word: Mapping[str, tuple[int, ...]]
     prefix_only: tuple[int, ...]
+    first_words: frozenset[str] = frozenset()  # the keys of by_first_word
+    prefixes: tuple[str, ...] = ()  # the words the prefix_only terms start with
 
 
 def keyword_index(
@@ -157,6 +160,8 @@ def compile_practices(practices: Sequence[Practice]) -> tuple[CompiledPractice, 
                     signals,
                     by_first_word,
                     prefix_only,
+                    frozenset(by_first_word),
+                    tuple(keywords[i].words[0] for i in prefix_only),
                 )
             )
         settings = practice.classification
@@ -190,3 +195,15 @@ def field_factor(fields: Sequence[str], weights: Mapping[str, float]) -> float:
     repeats its name): together they count once."""
     label = max((weights.get(f, 0.0) for f in fields if f in ("name", "title")), default=0.0)
     return label + sum(weights.get(f, 0.0) for f in fields if f not in ("name", "title"))
+
+
+def may_match(text: AssetText, domain: CompiledDomain) -> bool:
+    """False when no keyword of `domain` can occur in `text`: the domain is skipped without
+    looking at its rules (prefix terms found by bisection in the sorted words)."""
+    if not domain.first_words.isdisjoint(text.words):
+        return True
+    for prefix in domain.prefixes:
+        at = bisect.bisect_left(text.words, prefix)
+        if at < len(text.words) and text.words[at].startswith(prefix):
+            return True
+    return False

@@ -136,7 +136,6 @@ class Nearest:
 
     exemplar: str  # asset id
     score: float  # cosine
-    terms: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +148,16 @@ class SimilarityModel:
     # term -> ((exemplar asset id, weight), ...): exemplars are compared through their terms
     postings: Mapping[str, tuple[tuple[str, float], ...]]
 
-    def definition(self, asset_id: str, key: DomainKey) -> tuple[float, tuple[str, ...]]:
-        vector = self.vectors.get(asset_id, {})
-        reference = self.definitions.get(key, {})
-        return cosine(vector, reference), tuple(shared_terms(vector, reference))
+    def definition(self, asset_id: str, key: DomainKey) -> float:
+        return cosine(self.vectors.get(asset_id, {}), self.definitions.get(key, {}))
+
+    def definition_terms(self, asset_id: str, key: DomainKey) -> tuple[str, ...]:
+        """The words an asset shares with a domain's definition, strongest first."""
+        return tuple(shared_terms(self.vectors.get(asset_id, {}), self.definitions.get(key, {})))
+
+    def exemplar_terms(self, asset_id: str, exemplar: str) -> tuple[str, ...]:
+        """The words an asset shares with an exemplar, strongest first."""
+        return tuple(shared_terms(self.vectors.get(asset_id, {}), self.vectors.get(exemplar, {})))
 
     def exemplar_scores(self, asset_id: str) -> dict[str, float]:
         """Cosine of an asset with every exemplar that shares a term with it (itself never)."""
@@ -173,10 +178,7 @@ class SimilarityModel:
             score = found.get(exemplar, 0.0)
             if score > 0 and (best is None or (-score, exemplar) < (-best[0], best[1])):
                 best = (score, exemplar)
-        if best is None:
-            return None
-        terms_ = shared_terms(self.vectors[asset_id], self.vectors[best[1]])
-        return Nearest(best[1], best[0], tuple(terms_))
+        return None if best is None else Nearest(best[1], best[0])
 
 
 Exemplars = Mapping[DomainKey, Iterable[str]]
