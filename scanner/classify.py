@@ -130,19 +130,23 @@ def _keyword_outcomes(
     only in a heading is a side topic."""
     if fired_only and not may_match(text, domain):
         return []
-    fields_of: dict[int, list[str]] = {i: [] for i in range(len(domain.keywords))}
+    fields_of: dict[int, list[str]] = {}  # keyword index -> fields it claimed words in
     shadowed: set[int] = set()
     for field, sequences in text.fields.items():
         positions = text.positions[field]
+        if not positions:
+            continue
         per_sequence: dict[int, list[tuple[range, int]]] = {}
         candidates = set(domain.prefix_only)
-        for word in positions:
-            candidates.update(domain.by_first_word.get(word, ()))
+        # Only the words that start some term of the domain (a set intersection, not a loop).
+        for word in positions.keys() & domain.first_words:
+            candidates.update(domain.by_first_word[word])
+        sorted_words = text.sorted_fields.get(field, ())
         for index in sorted(candidates):
             rule = domain.keywords[index]
             if rule.fields and field not in rule.fields:
                 continue
-            for seq_index, span in rule.occurrences(sequences, positions):
+            for seq_index, span in rule.occurrences(sequences, positions, sorted_words):
                 per_sequence.setdefault(seq_index, []).append((span, index))
         for found in per_sequence.values():
             # Leftmost-longest: "graphql schema design" is a GraphQL schema, so the phrase
@@ -152,25 +156,26 @@ def _keyword_outcomes(
             for span, index in spans:
                 if taken.isdisjoint(span):
                     taken.update(span)
-                    if field not in fields_of[index]:
-                        fields_of[index].append(field)
+                    claimed = fields_of.setdefault(index, [])
+                    if field not in claimed:
+                        claimed.append(field)
                 else:
                     shadowed.add(index)
     raw: dict[int, float] = {}
-    for index, rule in enumerate(domain.keywords):
-        if fields_of[index]:
-            factor = min(field_factor(fields_of[index], practice.field_weights), practice.field_cap)
-            raw[index] = _points(rule.weight * factor)
+    for index, claimed in fields_of.items():
+        factor = min(field_factor(claimed, practice.field_weights), practice.field_cap)
+        raw[index] = _points(domain.keywords[index].weight * factor)
     # Diminishing returns: the strongest positive term counts fully, the next decay times, ...
     positive = sorted((i for i, p in raw.items() if p > 0), key=lambda i: (-raw[i], i))
     rank = {index: n for n, index in enumerate(positive)}
     outcomes = []
-    for index, rule in enumerate(domain.keywords):
+    # Rule order; with fired_only, only the keywords that matched.
+    indices = sorted(fields_of) if fired_only else range(len(domain.keywords))
+    for index in indices:
+        rule = domain.keywords[index]
         label = f'keyword "{rule.term}"'
-        matched = fields_of[index]
+        matched = fields_of.get(index, [])
         if not matched:
-            if fired_only:
-                continue
             detail = "only inside longer terms" if index in shadowed else ""
             outcomes.append(RuleOutcome(domain.practice, domain.id, label, False, 0.0, detail))
             continue

@@ -4,7 +4,7 @@ title, description, tags, headings, path), where each word occurs, and the code 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scanner.models import Asset, JsonValue
 from scanner.practices import TOKEN_RE
@@ -30,6 +30,8 @@ class AssetText:
     positions: Mapping[str, Mapping[str, tuple[tuple[int, int], ...]]]
     # Every word of every field, sorted (scanner.rules.may_match skips domains by it).
     words: tuple[str, ...] = ()
+    # Per field, its distinct words sorted: prefix terms (`optimiz*`) are found by bisection.
+    sorted_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _positions(sequences: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
@@ -66,4 +68,5 @@ def asset_text(asset: Asset) -> AssetText:
     signals["language"] = (asset.language,) if asset.language else ()
     positions = {field: _positions(sequences) for field, sequences in fields.items()}
     words = tuple(sorted({word for found in positions.values() for word in found}))
-    return AssetText(fields, signals, f"{asset.repo}/{asset.path}", positions, words)
+    sorted_fields = {name: tuple(sorted(found)) for name, found in positions.items()}
+    return AssetText(fields, signals, f"{asset.repo}/{asset.path}", positions, words, sorted_fields)

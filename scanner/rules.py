@@ -5,7 +5,7 @@ scores assets with them."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pathspec
@@ -36,14 +36,16 @@ class CompiledKeyword:
         self,
         sequences: tuple[tuple[str, ...], ...],
         positions: Mapping[str, tuple[tuple[int, int], ...]],
+        sorted_words: tuple[str, ...] = (),
     ) -> list[tuple[int, range]]:
         """Where the term occurs in a field: (sequence index, word span). The last word may be
-        plural, or with `*` any word it starts."""
+        plural, or with `*` any word it starts (found in `sorted_words`, the field's words in
+        order, by bisection)."""
         first = self.words[0]
         n = len(self.words)
         if n == 1:
             if self.prefix:
-                words = [w for w in positions if w.startswith(first)]
+                words = list(starting_with(sorted_words or sorted(positions), first))
             else:
                 words = [w for w in (first, first + "s", first + "es") if w in positions]
             return [(s, range(p, p + 1)) for w in words for s, p in positions[w]]
@@ -195,6 +197,14 @@ def field_factor(fields: Sequence[str], weights: Mapping[str, float]) -> float:
     repeats its name): together they count once."""
     label = max((weights.get(f, 0.0) for f in fields if f in ("name", "title")), default=0.0)
     return label + sum(weights.get(f, 0.0) for f in fields if f not in ("name", "title"))
+
+
+def starting_with(sorted_words: Sequence[str], prefix: str) -> Iterator[str]:
+    """The words of a sorted sequence that start with `prefix`."""
+    at = bisect.bisect_left(sorted_words, prefix)
+    while at < len(sorted_words) and sorted_words[at].startswith(prefix):
+        yield sorted_words[at]
+        at += 1
 
 
 def may_match(text: AssetText, domain: CompiledDomain) -> bool:
