@@ -244,7 +244,7 @@ def run_scan(
     manifests = load_manifests(config)
     timer = _Timer()
     inputs = freshness.inputs_digest(
-        config.sources, freshness.manifest_paths(config.sources), config.output
+        config.sources, freshness.scan_inputs(config.sources), config.output
     )
     with lock.workdir_lock(config.workdir):
         freshness.forget(config.workdir)  # a scan stopped half-way leaves no record behind

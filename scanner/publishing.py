@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner.errors import ManifestError
 from scanner.models import JsonObject, JsonValue
-from scanner.plugin_view import PluginView
+
+if TYPE_CHECKING:  # the scan's no-op check imports this module and must stay light
+    from scanner.plugin_view import PluginView
 
 PUBLISHING_FILE = "publishing.yaml"  # beside sources.yaml, in manifests/
 

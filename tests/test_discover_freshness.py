@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.gitrepo import GitRepo
 from tests.hazards.harness import Run, scan, skill, snapshot, write_manifest
 
@@ -88,3 +90,32 @@ def test_a_repository_failing_both_times_stays_unchanged(
     assert summary(again)["unchanged"] is True
     assert "still failing: gone" in again.stderr
     assert snapshot(again.out) == before
+
+
+def test_labels_and_the_publishing_policy_are_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tune labels are the classifier's exemplars and publishing.yaml decides what ships: a
+    change to either must not pass for "nothing new"."""
+    from scanner.discover.freshness import inputs_digest, scan_inputs
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "manifests" / "practices").mkdir(parents=True)
+    (tmp_path / "tests" / "data").mkdir(parents=True)
+    sources = tmp_path / "manifests" / "sources.yaml"
+    sources.write_text("schema_version: 1\nsources: []\n", encoding="utf-8")
+    labels = tmp_path / "tests" / "data" / "labels-x.yaml"
+    policy = tmp_path / "manifests" / "publishing.yaml"
+    labels.write_text("one\n", encoding="utf-8")
+    policy.write_text("one\n", encoding="utf-8")
+    inputs = [path.resolve() for path in scan_inputs(sources)]
+    assert labels.parent in inputs and policy in inputs
+
+    def digest() -> str:
+        return inputs_digest(sources, scan_inputs(sources), tmp_path / "out")
+
+    first = digest()
+    labels.write_text("two\n", encoding="utf-8")
+    second = digest()
+    policy.write_text("two\n", encoding="utf-8")
+    assert len({first, second, digest()}) == 3
