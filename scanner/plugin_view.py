@@ -70,17 +70,19 @@ class PluginView:
         return [f"{self.practice.plugin}/", *(f"  {path}" for path in self.files)]
 
 
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TAG_RE = re.compile(r"<!--|-->|<[^>]*>")
-# Placeholders Claude Code would expand in a skill or command: kept as words, never live.
-_PLACEHOLDER_RE = re.compile(r"\$(\{[^}]*\}|ARGUMENTS|[0-9])")
+# Each pattern stops at the next opener, so that none can backtrack over unbounded text.
+_LINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
+_TAG_RE = re.compile(r"<!--|-->|<[^<>]*>")
+# A sentence is found within this many characters of the description; the rest is not read.
+_SCAN_LIMIT = 20 * MAX_DESCRIPTION
 
 
 def one_sentence(text: str, limit: int = MAX_DESCRIPTION) -> str:
     """The first sentence of a harvested description, as plain text: its links (relative to a
-    file we do not ship) keep only their words, and HTML tags go."""
-    plain = _TAG_RE.sub("", _LINK_RE.sub(r"\1", text))
-    flat = " ".join(_PLACEHOLDER_RE.sub(lambda m: m.group(1).strip("{}"), plain).split())
+    file we do not ship) keep only their words, and HTML tags go. Escaping it for the plugin
+    is the template's job (scanner.escape)."""
+    plain = _TAG_RE.sub("", _LINK_RE.sub(r"\1", text[:_SCAN_LIMIT]))
+    flat = " ".join(plain.split())
     for stop in (". ", "! ", "? "):
         cut = flat.find(stop)
         if 0 < cut < limit:

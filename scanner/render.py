@@ -15,6 +15,7 @@ import jinja2
 
 from scanner.catalog import Catalog
 from scanner.errors import OutputError, ScannerError
+from scanner.escape import markdown_code, markdown_text, markdown_url
 from scanner.formats.rules import PLUGIN_MANIFEST
 from scanner.layout import CATALOG_JSON, MARKETPLACE_FILE, PLUGINS_DIR, SOURCES_JSON, plugin_dir
 from scanner.marketplace import Marketplace, marketplace_json
@@ -50,8 +51,11 @@ _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("scanner", "templates"),
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
-    autoescape=False,  # Markdown and YAML, never HTML
+    autoescape=False,  # Markdown and YAML, never HTML: harvested values go through a filter
 )
+# The one way a template shows harvested text (scanner.escape); manifest text is ours and
+# may hold Markdown on purpose.
+_ENV.filters.update(md=markdown_text, md_code=markdown_code, md_url=markdown_url)
 
 
 def _template(name: str, **context: object) -> str:

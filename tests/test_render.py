@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from scanner.cli import main
+from scanner.escape import markdown_text
 from scanner.render import RenderError, _validate_generated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +201,7 @@ def test_cited_descriptions_carry_no_links_into_the_plugin() -> None:
     text = "Pairs with [the skill](../SKILL.md), see <b>notes</b> and ![x](img.png). More here."
     assert one_sentence(text) == "Pairs with the skill, see notes and x."
     assert one_sentence("word " * 100).endswith("…")
-    assert one_sentence("Runs <!-- hidden $ARGUMENTS with ${CLAUDE_PLUGIN_ROOT}") == (
-        "Runs hidden ARGUMENTS with CLAUDE_PLUGIN_ROOT"
-    )
+    # Placeholders stay words here; the template's filter (scanner.escape) makes them inert.
+    summary = one_sentence("Runs <!-- hidden $ARGUMENTS with ${CLAUDE_PLUGIN_ROOT}")
+    assert summary == "Runs hidden $ARGUMENTS with ${CLAUDE_PLUGIN_ROOT}"
+    assert markdown_text(summary) == "Runs hidden &#36;ARGUMENTS with &#36;{CLAUDE\\_PLUGIN\\_ROOT}"

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from scanner.config import Config
 from scanner.errors import ExitCode
+from scanner.escape import console
 from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON
 from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue
@@ -59,7 +60,7 @@ def load_classified(config: Config, practices_dir: Path | None = None) -> Classi
 
 
 def _usage_error(message: str) -> int:
-    Console(stderr=True).print(f"scanner: error: {message}", highlight=False, markup=False)
+    Console(stderr=True).print(f"scanner: error: {console(message)}", highlight=False)
     return int(ExitCode.USAGE)
 
 
@@ -109,8 +110,8 @@ def run(opts: Config, *, practice: str, domain: str | None, kind: str | None) ->
         title += f" in {domain}"
     if kind is not None:
         title += f" of kind {kind}"
-    console = Console(width=200)
-    console.print(title, highlight=False, markup=False)
+    terminal = Console(width=200)
+    terminal.print(console(title), highlight=False)
     if not rows:
         return int(ExitCode.OK)
     table = Table()
@@ -119,6 +120,6 @@ def run(opts: Config, *, practice: str, domain: str | None, kind: str | None) ->
     table.add_column("domains (score)")
     for asset, mine in rows:
         domains = ", ".join(f"{a.domain} ({a.score:g})" for a in mine)
-        table.add_row(asset.id, asset.kind.value, domains)
-    console.print(table)
+        table.add_row(console(asset.id), asset.kind.value, domains)
+    terminal.print(table)
     return int(ExitCode.OK)

@@ -26,6 +26,7 @@ from scanner.catalog.renames import recorded_moves
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import ExitCode, ManifestError, ScannerError
+from scanner.escape import console as escape
 from scanner.git import history
 from scanner.layout import CATALOG_JSON, DIFF_JSON
 from scanner.models import JsonObject
@@ -94,7 +95,7 @@ def featured_pins(opts: Config, console: Console) -> tuple[str, ...]:
     try:
         loaded = practices.load_practices(folder)
     except ManifestError as err:
-        console.print(f"featured pins not checked: {err}", highlight=False, markup=False)
+        console.print(escape(f"featured pins not checked: {err}"), highlight=False)
         return ()
     return practices.all_featured_pins(loaded)
 
@@ -133,11 +134,12 @@ def run(opts: Config, *, exit_code: bool, baseline: Path | None, baseline_ref: s
         sys.stdout.write(report.render_diff_markdown(diff))
     counts = diff.counts
     console.print(
-        f"baseline: {where}; {counts['new']} new, {counts['changed']} changed, "
-        f"{counts['moved']} moved, {counts['removed']} removed, "
-        f"{counts['reclassified']} reclassified",
+        escape(
+            f"baseline: {where}; {counts['new']} new, {counts['changed']} changed, "
+            f"{counts['moved']} moved, {counts['removed']} removed, "
+            f"{counts['reclassified']} reclassified"
+        ),
         highlight=False,
-        markup=False,
     )
     if exit_code and diff.has_changes:
         return int(ExitCode.DIFFERENCE)

@@ -20,6 +20,7 @@ from rich.table import Table
 from scanner.commands.catalog import load_classified
 from scanner.config import Config
 from scanner.errors import ExitCode, ScannerError
+from scanner.escape import console
 from scanner.ids import pin_to_asset_id
 from scanner.labels import DEFAULT_LABELS_DIR, HELDOUT, Label, LabelSet, label_files, load_labels
 from scanner.models import SCHEMA_VERSION, DomainAssignment, JsonObject, JsonValue
@@ -245,9 +246,9 @@ def _print_split(result: Evaluation, out: Console) -> None:
                 parts.append("missing " + ", ".join(mismatch.missing))
             if mismatch.extra:
                 parts.append("extra " + ", ".join(mismatch.extra))
-            out.print(f"  {mismatch.asset}: {'; '.join(parts)}", highlight=False, markup=False)
+            out.print(console(f"  {mismatch.asset}: {'; '.join(parts)}"), highlight=False)
     for asset in result.not_in_catalog:
-        out.print(f"  not in the catalog: {asset}", highlight=False, markup=False)
+        out.print(console(f"  not in the catalog: {asset}"), highlight=False)
 
 
 def _print_summary(results: Sequence[SetEvaluation], out: Console) -> None:

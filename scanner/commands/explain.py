@@ -11,6 +11,7 @@ from scanner.classify import RuleOutcome, explain_asset, format_points, verdicts
 from scanner.commands.catalog import load_classified
 from scanner.config import Config
 from scanner.errors import ExitCode, ScannerError
+from scanner.escape import console
 from scanner.ids import ID_FORM, pin_to_asset_id
 from scanner.models import JsonObject, JsonValue
 from scanner.practices import Practice
@@ -59,8 +60,8 @@ def run(opts: Config, asset_id: str) -> int:
         sys.stdout.write(dump_json(out))
         return int(ExitCode.OK)
 
-    console = Console(width=200)
-    console.print(f"[bold]{asset_id}[/bold] ({asset.kind.value})", highlight=False)
+    out_console = Console(width=200)
+    out_console.print(f"[bold]{console(asset_id)}[/bold] ({asset.kind.value})", highlight=False)
     for verdict in summary:
         key = (verdict.practice, verdict.domain)
         if verdict.excluded:
@@ -70,7 +71,7 @@ def run(opts: Config, asset_id: str) -> int:
         else:
             state = "out"
         pinned = " [featured pin]" if key in pins else ""
-        console.print(
+        out_console.print(
             f"\n{verdict.practice} / {verdict.domain}: {state}  score {verdict.score:g} "
             f"(own {verdict.own:g}, context {verdict.context:g}) vs threshold "
             f"{verdict.threshold:g}{pinned}",
@@ -79,9 +80,9 @@ def run(opts: Config, asset_id: str) -> int:
         if verdict.excluded:
             pass
         elif verdict.own <= 0:
-            console.print("  no positive score of its own", highlight=False)
+            out_console.print("  no positive score of its own", highlight=False)
         elif not verdict.established:
-            console.print(
+            out_console.print(
                 "  only supporting fields (headings) matched: they cannot establish a domain",
                 highlight=False,
             )
@@ -89,11 +90,11 @@ def run(opts: Config, asset_id: str) -> int:
         for outcome in (o for o in outcomes if (o.practice, o.domain) == key):
             # Without -v, rules that did not fire at all are counted, not listed.
             if outcome.fired or outcome.detail or opts.verbose:
-                console.print(_line(outcome), highlight=False, markup=False)
+                out_console.print(console(_line(outcome)), highlight=False)
             else:
                 silent += 1
         if silent:
-            console.print(
+            out_console.print(
                 f"  . {silent} other rules did not match (-v lists them)", highlight=False
             )
     return int(ExitCode.OK)

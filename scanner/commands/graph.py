@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scanner.config import Config
+from scanner.escape import console as escape
 from scanner.graph import NodeType, RefStatus, load_graph_export
 from scanner.ids import asset_id, path_of
 from scanner.models import JsonObject, JsonValue
@@ -112,7 +113,7 @@ def _print_counts(out: Console, title: str, counts: JsonValue) -> None:
     table.add_column("type")
     table.add_column("count", justify="right")
     for key, value in (counts if isinstance(counts, dict) else {}).items():
-        table.add_row(key, str(value))
+        table.add_row(escape(key), str(value))
     out.print(table)
 
 
@@ -130,7 +131,7 @@ def _print_references(out: Console, stats: JsonValue) -> None:
             if key.endswith("_broken") and value
         )
         table.add_row(
-            repo,
+            escape(repo),
             *(
                 str(counts.get(k, 0))
                 for k in ("references", "resolved", "broken", "unknown", "cross_repo")
@@ -161,7 +162,6 @@ def print_summary(out: Console, result: JsonObject) -> None:
                 f"{item['type']} "
                 f"`{item['raw']}` -> {item['target']}",
                 highlight=False,
-                markup=False,
             )
     if len(others) > BROKEN_SHOWN:
         out.print(f"  ... and {len(others) - BROKEN_SHOWN} more (--json lists them all)")
@@ -172,7 +172,7 @@ def print_summary(out: Console, result: JsonObject) -> None:
     for group in dup_list:
         if isinstance(group, dict):
             shown = ", ".join(str(c) for c in _list(group, "copies"))
-            out.print(f"  {group['canonical']} = {shown}", highlight=False, markup=False)
+            out.print(escape(f"  {group['canonical']} = {shown}"), highlight=False)
     names = result["duplicate_names"]
     name_list = names if isinstance(names, list) else []
     out.print(f"agent and skill names defined more than once: {len(name_list)}")
@@ -180,9 +180,8 @@ def print_summary(out: Console, result: JsonObject) -> None:
         if isinstance(group, dict):
             ids = ", ".join(path_of(str(a)) for a in _list(group, "assets"))
             out.print(
-                f"  {group['repo']} {group['kind']} `{group['name']}`: {ids}",
+                escape(f"  {group['repo']} {group['kind']} `{group['name']}`: {ids}"),
                 highlight=False,
-                markup=False,
             )
 
 

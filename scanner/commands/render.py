@@ -8,6 +8,7 @@ import sys
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import ExitCode
+from scanner.escape import console as escape
 from scanner.pipeline import load_manifests, reload_analysis, render_analysis
 from scanner.writer import dump_json
 
@@ -25,7 +26,7 @@ def run(opts: Config, *, check: bool) -> int:
         )
     verb = "out of date" if check else "rewritten"
     for path in result.changed:
-        console.print(f"{verb}: {opts.output / path}", highlight=False, markup=False)
+        console.print(escape(f"{verb}: {opts.output / path}"), highlight=False)
     if check and result.changed:
         console.print(
             f"{len(result.changed)} output path(s) differ from what the catalog and the current "

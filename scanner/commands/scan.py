@@ -16,6 +16,7 @@ from scanner.config import Config
 from scanner.discover import freshness
 from scanner.discover.freshness import Unchanged
 from scanner.errors import ExitCode
+from scanner.escape import console as escape
 from scanner.models import JsonObject, JsonValue
 from scanner.writer import dump_json
 
@@ -59,7 +60,7 @@ def print_table(outcome: ScanOutcome, console: Console) -> None:
         row = counts.get(source.name, {})
         status = source.status.value if source.ok else f"[red]{source.status.value}[/red]"
         table.add_row(
-            source.name,
+            escape(source.name),
             status,
             source.commit[:12],
             *(str(row.get(k, 0)) for k in kinds),
@@ -68,7 +69,9 @@ def print_table(outcome: ScanOutcome, console: Console) -> None:
     console.print(table)
     for source in outcome.sources:
         if not source.ok:
-            console.print(f"[red]{source.name}[/red]: {source.reason}", markup=True)
+            console.print(
+                f"[red]{escape(source.name)}[/red]: {escape(source.reason)}", highlight=False
+            )
     issues = outcome.catalog.counts().get("issues")
     diff = outcome.analysis.diff
     changes = diff.counts if diff is not None else {}

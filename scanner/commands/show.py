@@ -9,6 +9,7 @@ from rich.console import Console
 from scanner.catalog import read_catalog
 from scanner.config import Config
 from scanner.errors import ScannerError
+from scanner.escape import console
 from scanner.ids import ID_FORM
 from scanner.layout import CATALOG_JSON
 from scanner.models import JsonValue
@@ -31,36 +32,38 @@ def run(opts: Config, asset_id: str) -> int:
         sys.stdout.write(dump_json({"asset": found, "issues": list[JsonValue](related)}))
         return 0
     out = Console()
-    out.print(f"[bold]{asset_id}[/bold]")
+    out.print(f"[bold]{console(asset_id)}[/bold]", highlight=False)
     for key in ("kind", "name", "title", "description", "status", "found_by", "blob_sha", "size"):
-        out.print(f"  {key}: {found.get(key)}", highlight=False, markup=False)
+        out.print(f"  {key}: {console(found.get(key))}", highlight=False)
     out.print("  frontmatter:", highlight=False)
-    out.print(dump_json(found.get("frontmatter")), highlight=False, markup=False)
+    out.print(console(dump_json(found.get("frontmatter")), newlines=True), highlight=False)
     headings = found.get("headings")
     if isinstance(headings, list) and headings:
         out.print("  headings:")
         for heading in headings:
-            out.print(f"    - {heading}", highlight=False, markup=False)
+            out.print(f"    - {console(heading)}", highlight=False)
     refs = found.get("references")
     if isinstance(refs, list) and refs:
         out.print("  references:")
         for ref in refs:
             if isinstance(ref, dict):
                 out.print(
-                    f"    - {ref.get('kind')} {ref.get('target')} (line {ref.get('line')})",
+                    console(
+                        f"    - {ref.get('kind')} {ref.get('target')} (line {ref.get('line')})"
+                    ),
                     highlight=False,
-                    markup=False,
                 )
     details = found.get("details")
     if details:
         out.print("  details:")
-        out.print(dump_json(details), highlight=False, markup=False)
+        out.print(console(dump_json(details), newlines=True), highlight=False)
     out.print(f"  issues: {len(related)}")
     for issue in related:
         out.print(
-            f"    - {issue.get('severity')} {issue.get('code')} line {issue.get('line')}: "
-            f"{issue.get('message')}",
+            console(
+                f"    - {issue.get('severity')} {issue.get('code')} line {issue.get('line')}: "
+                f"{issue.get('message')}"
+            ),
             highlight=False,
-            markup=False,
         )
     return 0

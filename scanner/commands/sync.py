@@ -11,6 +11,7 @@ from rich.table import Table
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import AllSourcesFailedError, ExitCode
+from scanner.escape import console as escape
 from scanner.git.lock import workdir_lock
 from scanner.git.store import sync_sources
 from scanner.models import SyncResult
@@ -26,7 +27,13 @@ def _table(results: tuple[SyncResult, ...]) -> Table:
     table.add_column("reason", overflow="fold", min_width=24)
     for result in results:
         status = "[green]ok[/green]" if result.ok else "[red]failed[/red]"
-        table.add_row(result.name, status, result.commit[:12], result.commit_date, result.reason)
+        table.add_row(
+            escape(result.name),
+            status,
+            result.commit[:12],
+            escape(result.commit_date),
+            escape(result.reason),
+        )
     return table
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from scanner.config import Config
 from scanner.errors import ExitCode
+from scanner.escape import console
 from scanner.models import Severity
 from scanner.validate import ValidationFinding, ValidationReport, validate_path
 from scanner.writer import dump_json
@@ -49,6 +50,6 @@ def run(opts: Config, path: Path, *, strict: bool = False) -> int:
     else:
         out = Console(soft_wrap=True, highlight=False)
         for finding in report.findings:
-            out.print(format_finding(finding), style=_STYLES[finding.severity], markup=False)
-        out.print(summary_line(report), markup=False)
+            out.print(console(format_finding(finding)), style=_STYLES[finding.severity])
+        out.print(console(summary_line(report)))
     return int(ExitCode.DIFFERENCE) if report.errors else int(ExitCode.OK)
