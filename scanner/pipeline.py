@@ -51,6 +51,7 @@ from scanner.practices import (
     load_practices,
 )
 from scanner.publishing import PUBLISHING_FILE, Publishing, judge, load_publishing, publishing_json
+from scanner.redaction import redact_discovery, redact_sources
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
 from scanner.sources import load_sources
 from scanner.validate import catalog_issues
@@ -259,6 +260,7 @@ def run_scan(
                     jobs=config.effective_jobs,
                     known=remote or {},
                 )
+        sources = redact_sources(tuple(sources))
         if not any(s.ok for s in sources):
             reasons = "; ".join(f"{s.name}: {s.reason}" for s in sources)
             raise AllSourcesFailedError(f"every repository failed, nothing written ({reasons})")
@@ -271,7 +273,9 @@ def run_scan(
             timer.stage("discover", discover_counters),
             ExtractionCache.in_workdir(config.workdir) as cache,
         ):
-            discovery = discover_all(sources, jobs=config.effective_jobs, cache=cache)
+            discovery = redact_discovery(
+                discover_all(sources, jobs=config.effective_jobs, cache=cache)
+            )
         baseline = load_baseline(config.output / CATALOG_JSON)
         analysis = analyse(config, manifests, sources, discovery, baseline, timer)
         # Still under the lock: a second scan must not read the baseline, or write, while

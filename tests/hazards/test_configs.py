@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.escape import markdown_text
 from scanner.secrets import REDACTED
 from tests.gitrepo import make_repo
 from tests.hazards.harness import API, Run, scan, skill
@@ -151,7 +152,8 @@ def test_the_rendered_plugin_cites_the_asset_redacted(run: Run) -> None:
         if "configs/skills/leaky/SKILL.md" in p.read_text(encoding="utf-8")
     ]
     assert cited, "the backend plugin should cite the leaky skill"
-    assert any(REDACTED in p.read_text(encoding="utf-8") for p in cited)
+    # As Markdown: the stars are escaped, the visible text is the marker.
+    assert any(markdown_text(REDACTED) in p.read_text(encoding="utf-8") for p in cited)
 
 
 def test_dangerous_hooks_are_flagged_and_never_run(run: Run, marker: Path) -> None:
