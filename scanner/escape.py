@@ -56,10 +56,19 @@ def visible(text: str, *, newlines: bool = False) -> str:
     return INVISIBLE_RE.sub(_shown, text.replace("\n", "\\n"))
 
 
+# Rich reads `\\[` as an escaped bracket wherever it stands; `rich.markup.escape` protects the
+# backslashes before a tag only. A backslash run before any other `[` gets one more.
+_RICH_BACKSLASH_BRACKET_RE = re.compile(r"(\\+)\[(?![a-z#/@][^\[]*?\])")
+
+
 def console(text: object, *, newlines: bool = False) -> str:
     """A harvested string (a path, a description, a git error) for Rich: its markup (`[red]`,
     `[/x]`) is printed as it is, and control characters are shown, never sent."""
-    return _rich_escape(visible(str(text), newlines=newlines))
+    shown = visible(str(text), newlines=newlines)
+    body = shown.rstrip("\\")
+    escaped = _RICH_BACKSLASH_BRACKET_RE.sub(r"\1\\[", _rich_escape(body))
+    # Trailing backslashes doubled: none may escape the `[` of a closing tag that follows.
+    return escaped + "\\" * (2 * (len(shown) - len(body)))
 
 
 def terminal(text: object) -> str:
@@ -80,8 +89,9 @@ _ORDERED_ITEM_RE = re.compile(r"([0-9]{1,9})([.)])")
 # commands. `@path`: Claude Code imports the file into CLAUDE.md and commands. `&#...;` and
 # `&name;`: an entity the renderer would decode into other visible text. An HTML character
 # reference keeps each one visible in a renderer and dead in the raw text Claude Code reads.
-_MD_ENTITY_RE = re.compile(r"\$(?=[A-Za-z0-9_{])|@(?=\S)|&(?=#?[A-Za-z0-9]+;)|[<>]")
-_MD_ENTITIES = {"$": "&#36;", "@": "&#64;", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# At the end of a run too: what follows it (a code span, the template) is not known here.
+_MD_ENTITY_RE = re.compile(r"\$(?=[A-Za-z0-9_{]|$)|@(?=\S|$)|&(?=#?[A-Za-z0-9]+;)|[<>]")
+_MD_ENTITIES = {"$": "&#36;", "@": "&#64;", "!": "&#33;", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # What Claude Code acts on even inside a code span, where a backslash escapes nothing.
 _CLAUDE_LIVE_RE = re.compile(r"!`|\$[A-Za-z0-9_{]|@\S")
 # Bare URLs that GitHub's autolink extension would make live: shown as code instead.
@@ -101,15 +111,19 @@ def _escape_run(text: str) -> str:
 
 def _code_span(flat: str, *, table: bool = False) -> str | None:
     """`flat` as a code span, or None when a code span cannot hold it inertly (see
-    `_CLAUDE_LIVE_RE`; a trailing `!` would meet the closing fence)."""
-    if not flat.strip(" ") or flat.endswith("!") or _CLAUDE_LIVE_RE.search(flat):
+    `_CLAUDE_LIVE_RE`; a trailing `!`, `$` or `@` would meet the closing fence)."""
+    if not flat.strip(" ") or flat.endswith(("!", "$", "@")) or _CLAUDE_LIVE_RE.search(flat):
         return None
     longest = run = 0
     for ch in flat:
         run = run + 1 if ch == "`" else 0
         longest = max(longest, run)
     fence = "`" * (longest + 1)
-    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    # A span strips one space from each end when both have one, and a backtick at an end
+    # would join the fence: a space on each side keeps both as they are.
+    pad = " " if flat[0] in "` " and flat[-1] in "` " else ""
+    if flat.startswith("`") or flat.endswith("`"):
+        pad = " "
     if table:  # GFM splits a table row at every unescaped pipe, code spans included
         flat = flat.replace("|", "\\|")
     return f"{fence}{pad}{flat}{pad}{fence}"
@@ -124,7 +138,10 @@ def markdown_text(text: str) -> str:
     parts: list[str] = []
     last = 0
     for url in _BARE_URL_RE.finditer(flat):
-        parts.append(_escape_run(flat[last : url.start()]))
+        before = _escape_run(flat[last : url.start()])
+        if before[-1:] in ("!", "$", "@"):  # it would meet the code span's fence
+            before = before[:-1] + _MD_ENTITIES[before[-1]]
+        parts.append(before)
         shown = _code_span(url.group())
         if shown is None:  # not inert as code: break the scheme instead
             shown = _URL_START_RE.sub(

@@ -131,12 +131,25 @@ _LIBRARY_SKIPPED = frozenset(
 # assigned values in front matter and configs instead.
 _ASSIGNMENT_RE = re.compile(r"\(\?:\(\?<=\\W\)|aws\.")
 _CANDIDATE_RE = re.compile(r"[A-Za-z0-9_\-+/=.~:%@]{16,}")
-_WINDOW = 512
-_MAX_SECRET = _WINDOW // 2  # a library token longer than this may straddle two windows
+_WINDOW = 1024
+_MAX_SECRET = 256  # a library token longer than this may straddle two windows
+_LITERAL_RE = re.compile(r"[A-Za-z0-9_=-]+")
+
+
+def _required_literal(pattern: re.Pattern[str]) -> str:
+    """The text every match of `pattern` starts with ("" when there is none to tell): a
+    pattern whose literal is nowhere in the text is not run at all."""
+    found = _LITERAL_RE.match(pattern.pattern)
+    if not found:
+        return ""
+    literal = found.group()
+    if pattern.pattern[found.end() : found.end() + 1] in ("?", "*", "{"):
+        literal = literal[:-1]  # the last character is optional or repeated
+    return literal if len(literal) >= 2 else ""
 
 
 @functools.cache
-def _library_patterns() -> tuple[re.Pattern[str], ...]:
+def _library_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     # Imported on first use: detect-secrets loads its plugins (and requests) at import time.
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
@@ -147,7 +160,7 @@ def _library_patterns() -> tuple[re.Pattern[str], ...]:
         if issubclass(plugin, RegexBasedDetector) and plugin.__name__ not in _LIBRARY_SKIPPED:
             denylist: Iterable[re.Pattern[str]] = plugin().denylist
             patterns.extend(p for p in denylist if not _ASSIGNMENT_RE.match(p.pattern))
-    return tuple(patterns)
+    return tuple((p, _required_literal(p)) for p in patterns)
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -156,7 +169,7 @@ def _windows(text: str) -> Iterator[tuple[int, str]]:
         if end - start <= _WINDOW:
             yield start, run.group()
             continue
-        for offset in range(start, end - _MAX_SECRET, _MAX_SECRET):
+        for offset in range(start, end - _MAX_SECRET, _WINDOW - _MAX_SECRET):
             yield offset, text[offset : min(offset + _WINDOW, end)]
 
 
@@ -172,7 +185,10 @@ def _library_spans(text: str) -> Iterator[tuple[int, int]]:
         joined_starts.append(total)
         total += len(piece) + 1
     joined = "\n".join(piece for _, piece in pieces)
-    for pattern in _library_patterns():
+    folded = joined.lower()
+    for pattern, literal in _library_patterns():
+        if literal and literal.lower() not in folded:
+            continue
         for match in pattern.finditer(joined):
             group = 1 if pattern.groups else 0
             start, end = match.span(group)
