@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from scanner.errors import ManifestError
 from scanner.ids import pin_to_asset_id
 from scanner.practices import Practice, pin_problem
+from scanner.structured import load_manifest_yaml
 
 DEFAULT_LABELS_DIR = Path("tests/data")
 LABELS_GLOB = "labels-*.yaml"
@@ -117,12 +117,7 @@ def _problems(err: ValidationError) -> list[str]:
 
 
 def _read(path: Path) -> _FileV1 | _FileV2:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ManifestError(str(path), [f"cannot read the file: {err}"]) from err
-    except yaml.YAMLError as err:
-        raise ManifestError(str(path), [f"not valid YAML: {err}"]) from err
+    raw = load_manifest_yaml(path)
     if not isinstance(raw, dict) or raw.get("schema_version") not in (1, 2):
         raise ManifestError(str(path), ["schema_version: must be 1 or 2"])
     model: type[_FileV1] | type[_FileV2] = _FileV1 if raw["schema_version"] == 1 else _FileV2

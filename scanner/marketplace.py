@@ -6,12 +6,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.errors import ManifestError
 from scanner.models import JsonObject, JsonValue
 from scanner.practices import Practice
+from scanner.structured import load_manifest_yaml
 
 DEFAULT_MARKETPLACE = Path("manifests/marketplace.yaml")
 
@@ -43,12 +43,7 @@ def load_marketplace(path: Path) -> Marketplace:
     """The marketplace manifest; without one, the ProAgent defaults."""
     if not path.exists():
         return DEFAULT
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ManifestError(str(path), [f"cannot read: {err.strerror or err}"]) from err
-    except yaml.YAMLError as err:
-        raise ManifestError(str(path), [f"not valid YAML: {' '.join(str(err).split())}"]) from err
+    raw = load_manifest_yaml(path)
     try:
         return Marketplace.model_validate(raw)
     except ValidationError as err:

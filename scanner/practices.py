@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pathspec
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scanner.errors import ManifestError
 from scanner.formats import HOOK_EVENTS
 from scanner.models import AssetKind
+from scanner.structured import brief, load_manifest_yaml
 
 SCHEMA_VERSION = 1
 DEFAULT_PRACTICES_DIR = Path("manifests/practices")
@@ -462,25 +462,14 @@ def _describe(raw: object, error: Any) -> str:
     if kind == "value_error":
         message = str(error["ctx"]["error"])
     elif kind == "literal_error" and loc == ("schema_version",):
-        message = f"must be {SCHEMA_VERSION} (got {error['input']!r})"
+        message = f"must be {SCHEMA_VERSION} (got {brief(error['input'])})"
     else:
         message = str(error["msg"])
     return f"{_where(raw, loc)}: {message}"
 
 
 def _read_yaml(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ManifestError(str(path), [f"cannot read the file: {err}"]) from err
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise ManifestError(str(path), [f"not valid YAML ({where}): {err.problem}"]) from err
-    except yaml.YAMLError as err:
-        raise ManifestError(str(path), [f"not valid YAML: {err}"]) from err
+    return load_manifest_yaml(path)
 
 
 def load_practice(path: Path) -> Practice:

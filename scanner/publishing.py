@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner.errors import ManifestError
 from scanner.models import JsonObject, JsonValue
+from scanner.structured import load_manifest_yaml
 
 if TYPE_CHECKING:  # the scan's no-op check imports this module and must stay light
     from scanner.plugin_view import PluginView
@@ -54,12 +54,7 @@ class Publishing(_Model):
 
 
 def load_publishing(path: Path) -> Publishing:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ManifestError(str(path), [f"cannot read the file: {err}"]) from err
-    except yaml.YAMLError as err:
-        raise ManifestError(str(path), [f"not valid YAML: {err}"]) from err
+    raw = load_manifest_yaml(path)
     try:
         return Publishing.model_validate(raw)
     except ValidationError as err:

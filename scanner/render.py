@@ -5,7 +5,6 @@ Only this stage writes output (through scanner.writer: deterministic text, atomi
 from __future__ import annotations
 
 import functools
-import json
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,9 +22,11 @@ from scanner.models import SCHEMA_VERSION, JsonObject, JsonValue
 from scanner.plugin_view import PluginView
 from scanner.practices import Practice
 from scanner.publishing import RouterSpec
+from scanner.readback import OwnFileError, parse_own_json
 from scanner.router import router_files
 from scanner.validate import validate_path
 from scanner.writer import (
+    UNREADABLE,
     OutputTransaction,
     compare_tree,
     dump_json,
@@ -163,29 +164,37 @@ def _semver(version: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
-def _previous_version(previous: Mapping[str, str] | None) -> str | None:
+def _previous_version(previous: Mapping[str, str] | None, where: str) -> str | None:
+    """The version in the plugin.json a previous render wrote (`where`). A file that is not
+    JSON at all (hostile, or a failed disk) stops the render (exit 4): guessing would publish
+    a lower version than users already have. A version that is not semver is ignored: the
+    manifest's stands."""
     if not previous or PLUGIN_MANIFEST not in previous:
         return None
-    try:
-        data = json.loads(previous[PLUGIN_MANIFEST])
-        version = data.get("version") if isinstance(data, dict) else None
-        if isinstance(version, str):
-            _semver(version)
-            return version
-    except (json.JSONDecodeError, ValueError):
+    text = previous[PLUGIN_MANIFEST]
+    if text.startswith(UNREADABLE):
+        raise OwnFileError(f"{where}: unreadable, or not UTF-8; delete it and rerun")
+    data = parse_own_json(text.encode("utf-8"), where, "the previous plugin manifest")
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(version, str):
         return None
-    return None
+    try:
+        _semver(version)
+    except ValueError:
+        return None
+    return version
 
 
 def versioned_files(
     base_version: str,
     previous: Mapping[str, str] | None,
     make_files: Callable[[str], dict[str, str]],
+    where: str = PLUGIN_MANIFEST,
 ) -> tuple[str, dict[str, str]]:
     """A plugin's files and version. The version lives in its manifest and in the previous
     plugin.json; whichever is higher is used, and its patch is bumped when the generated
     content changed, so users are always offered the update."""
-    previous_version = _previous_version(previous)
+    previous_version = _previous_version(previous, where)
     version = base_version
     if previous_version is not None and _semver(previous_version) > _semver(version):
         version = previous_version
@@ -201,10 +210,11 @@ def versioned_plugin(
     practice: Practice,
     previous: Mapping[str, str] | None,
     make_view: Callable[[str], PluginView],
+    where: str = PLUGIN_MANIFEST,
 ) -> tuple[str, dict[str, str]]:
     """A practice plugin's files and version (see versioned_files)."""
     return versioned_files(
-        practice.version, previous, lambda version: plugin_files(make_view(version))
+        practice.version, previous, lambda version: plugin_files(make_view(version)), where
     )
 
 
@@ -260,7 +270,10 @@ def render_outputs(
     for practice in sorted(practices, key=lambda p: p.plugin):
         folder = plugin_dir(practice.plugin)
         version, files = versioned_plugin(
-            practice, read_tree(output / folder), functools.partial(make_view, practice)
+            practice,
+            read_tree(output / folder),
+            functools.partial(make_view, practice),
+            str(output / folder / PLUGIN_MANIFEST),
         )
         trees[folder] = files
         versions[practice.plugin] = version
@@ -271,6 +284,7 @@ def render_outputs(
             router.version,
             read_tree(output / folder),
             lambda v: router_files(router, v, practices),
+            str(output / folder / PLUGIN_MANIFEST),
         )
         trees[folder] = files
         versions[router.plugin] = version

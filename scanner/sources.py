@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pathspec
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from scanner.errors import ManifestError
 from scanner.git.safety import SOURCE_NAME_RE, redact_url, ref_problem, url_problem
 from scanner.models import SourceSpec
+from scanner.structured import brief, load_manifest_yaml
 
 SCHEMA_VERSION = 1
 
@@ -103,7 +103,7 @@ def _entry_label(raw: object, index: int) -> str:
         if isinstance(entries, list) and index < len(entries):
             entry = entries[index]
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                label += f" (name {entry['name']!r})"
+                label += f" (name {brief(entry['name'])})"
     return label
 
 
@@ -117,13 +117,13 @@ def _describe(raw: object, error: Any) -> str:
         rest = loc[2:]
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{where}: unknown key {str(rest[-1])!r}"
+        return f"{where}: unknown key {brief(str(rest[-1]))}"
     if kind == "missing":
-        return f"{where}: missing required key {str(rest[-1])!r}"
+        return f"{where}: missing required key {brief(str(rest[-1]))}"
     if kind == "value_error":
         message = str(error["ctx"]["error"])
     elif kind == "literal_error" and rest == ("schema_version",):
-        message = f"must be {SCHEMA_VERSION} (got {error['input']!r})"
+        message = f"must be {SCHEMA_VERSION} (got {brief(error['input'])})"
     else:
         message = str(error["msg"])
     field = ".".join(str(part) for part in rest)
@@ -153,28 +153,7 @@ def _duplicate_names(raw: object) -> list[str]:
 def load_sources(path: Path) -> tuple[SourceSpec, ...]:
     """The repositories of a sources manifest, in file order. Raises ManifestError listing
     every problem found."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise ManifestError(str(path), ["the file does not exist"]) from err
-    except (OSError, UnicodeDecodeError) as err:
-        raise ManifestError(str(path), [f"cannot read the file: {err}"]) from err
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise ManifestError(str(path), [f"not valid YAML ({where}): {err.problem}"]) from err
-    except yaml.YAMLError as err:
-        raise ManifestError(str(path), [f"not valid YAML: {err}"]) from err
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
-        # What PyYAML's constructors raise on a tagged value they cannot build (`!!float x`,
-        # `!!timestamp 0000-0-0`): the file is wrong, not the scanner.
-        raise ManifestError(
-            str(path), [f"not valid YAML: a value cannot be read ({type(err).__name__}: {err})"]
-        ) from err
-    except RecursionError as err:
-        raise ManifestError(str(path), ["not valid YAML: nested too deeply"]) from err
+    raw = load_manifest_yaml(path)
     if not isinstance(raw, dict):
         raise ManifestError(
             str(path),

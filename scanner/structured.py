@@ -10,10 +10,12 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from scanner.errors import ManifestError
 from scanner.models import JsonValue
 
 MAX_FRONTMATTER_BYTES = 256 * 1024
@@ -209,3 +211,90 @@ def parse_json(text: str, *, max_bytes: int = MAX_JSON_BYTES) -> Parsed:
     except _TooComplexError as err:
         return Parsed(None, False, (Problem("json-too-complex", f"JSON has {err}"),))
     return Parsed(data, True, tuple(problems))
+
+
+# --- our own manifests ---------------------------------------------------------------------------
+
+MAX_MANIFEST_BYTES = 1024 * 1024  # ours are a few kilobytes
+MAX_MANIFEST_VALUES = 100_000  # after alias expansion; ours hold a few thousand
+MAX_MANIFEST_DEPTH = 32
+
+
+def _check_expansion(value: object) -> str | None:
+    """Why `value` is too big once its aliases are expanded (None when it is not). PyYAML
+    shares an aliased value instead of copying it, so an alias bomb loads in no time and
+    expands to hundreds of millions of values the moment anything (pydantic, an error
+    message's repr) walks it: this walk counts every expansion, and stops at the limit."""
+    count = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_MANIFEST_VALUES:
+            return f"it expands to more than {MAX_MANIFEST_VALUES} values (an alias bomb?)"
+        if depth > MAX_MANIFEST_DEPTH:
+            return f"it is nested deeper than {MAX_MANIFEST_DEPTH} levels"
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for pair in item.items() for v in pair)
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend((v, depth + 1) for v in item)
+    return None
+
+
+def load_manifest_yaml(path: Path) -> object:
+    """One of our YAML manifests, read safely: bounded in size and in values once aliases are
+    expanded, no Python tags, nesting Python can walk. Raises ManifestError naming the file
+    and the problem."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_MANIFEST_BYTES:
+            raise ManifestError(
+                str(path), [f"the file is {size} bytes; a manifest is at most {MAX_MANIFEST_BYTES}"]
+            )
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise ManifestError(str(path), ["the file does not exist"]) from err
+    except OSError as err:
+        raise ManifestError(str(path), [f"cannot read the file: {err.strerror or err}"]) from err
+    except UnicodeDecodeError as err:
+        raise ManifestError(str(path), [f"not UTF-8 text (byte {err.start})"]) from err
+    try:
+        loader = yaml.SafeLoader(text)  # the reader refuses control characters here
+    except yaml.YAMLError as err:
+        raise ManifestError(str(path), [f"not valid YAML: {' '.join(str(err).split())}"]) from err
+    try:
+        raw = loader.get_single_data()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        raise ManifestError(str(path), [f"not valid YAML ({where}): {err.problem}"]) from err
+    except yaml.YAMLError as err:
+        raise ManifestError(str(path), [f"not valid YAML: {' '.join(str(err).split())}"]) from err
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
+        # What PyYAML's constructors raise on a tagged value they cannot build (`!!float x`,
+        # `!!timestamp 0000-0-0`): the file is wrong, not the scanner.
+        raise ManifestError(
+            str(path), [f"not valid YAML: a value cannot be read ({type(err).__name__})"]
+        ) from err
+    except RecursionError as err:
+        raise ManifestError(str(path), ["not valid YAML: nested too deeply"]) from err
+    finally:
+        loader.dispose()
+    problem = _check_expansion(raw)
+    if problem is not None:
+        raise ManifestError(str(path), [f"not a manifest: {problem}"])
+    return raw
+
+
+def brief(value: object, limit: int = 60) -> str:
+    """A short, bounded description of a value for an error message: never the repr of a
+    whole (possibly enormous, alias-expanded) structure."""
+    if isinstance(value, str):
+        shown = value if len(value) <= limit else value[:limit] + "…"
+        return repr(shown)
+    if isinstance(value, bool | int | float) or value is None:
+        text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else "…"
+        return text if len(text) <= limit else text[:limit] + "…"
+    if isinstance(value, dict | list | tuple | set | frozenset):
+        return f"a {type(value).__name__} of {len(value)} item(s)"
+    return f"a {type(value).__name__}"

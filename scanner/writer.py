@@ -26,6 +26,7 @@ from scanner.models import JsonValue
 
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
+UNREADABLE = "\x00<unreadable>"  # read_tree's stand-in for a file it cannot read as text
 FILE_MODE = 0o644  # mkstemp makes 0600: generated files are for everyone to read
 
 
@@ -81,7 +82,7 @@ def read_tree(folder: Path) -> dict[str, str] | None:
             try:
                 out[rel] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
-                out[rel] = "\x00<unreadable>"
+                out[rel] = UNREADABLE
     return out
 
 
