@@ -252,6 +252,15 @@ def render(
     return run.run(config, check=check)
 
 
+@command("verify-output")
+def verify_output(config: Config) -> int:
+    """Check that the output folder is whole: the completion marker matches every file,
+    marketplace.json agrees with each plugin.json, the plugins validate (exit 1 when not)."""
+    from scanner.commands import verify_output as run
+
+    return run.run(config)
+
+
 BaselineOpt = Annotated[
     Path | None, typer.Option("--baseline", help="Catalog to compare with.", dir_okay=False)
 ]

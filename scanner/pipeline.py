@@ -43,6 +43,7 @@ from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON, GRAPH_JSON
 from scanner.marketplace import Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
+from scanner.output_state import output_lock, refuse_symlinks
 from scanner.plugin_view import PluginView, build_view
 from scanner.practice_catalog import practice_catalog_files
 from scanner.practices import (
@@ -247,7 +248,8 @@ def run_scan(
     inputs = freshness.inputs_digest(
         config.sources, freshness.scan_inputs(config.sources), config.output
     )
-    with lock.workdir_lock(config.workdir):
+    with lock.workdir_lock(config.workdir), output_lock(config.output):
+        refuse_symlinks(config.output)  # before anything in it is read or written
         freshness.forget(config.workdir)  # a scan stopped half-way leaves no record behind
         with timer.stage("sync"):
             if offline:

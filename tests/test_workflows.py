@@ -104,7 +104,12 @@ def test_nightly_scan_rescans_and_proposes_one_pull_request() -> None:
     assert pr["if"] == report["if"] == "steps.changes.outputs.changed == 'true'"
     fail = all_steps[-1]
     assert fail["if"] == "steps.rescan.outcome == 'failure'" and "exit 1" in fail["run"]
-    order = [all_steps.index(s) for s in (python, cache, rescan, changes, report, pr, fail)]
+    # The output is proposed only when it is whole: verified after the scan, before the PR,
+    # and a failed verification stops the job (no continue-on-error, no `if: always()`).
+    verify = step_running(all_steps, "scanner verify-output --output output")
+    assert "continue-on-error" not in verify and "if" not in verify
+    assert "if" in pr and "always()" not in pr["if"]
+    order = [all_steps.index(s) for s in (python, cache, rescan, verify, changes, report, pr, fail)]
     assert order == sorted(order)
 
 

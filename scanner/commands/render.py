@@ -3,20 +3,25 @@ marketplace from the catalog in the output folder, with the current code and rul
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from scanner.commands.options import stderr_console
 from scanner.config import Config
 from scanner.errors import ExitCode
 from scanner.escape import console as escape
+from scanner.output_state import output_lock, refuse_symlinks
 from scanner.pipeline import load_manifests, reload_analysis, render_analysis
 from scanner.writer import dump_json
 
 
 def run(opts: Config, *, check: bool) -> int:
     manifests = load_manifests(opts)
-    analysis = reload_analysis(opts.output, manifests.practices, manifests.exemplars)
-    result = render_analysis(opts.output, manifests, analysis, check=check)
+    lock = contextlib.nullcontext() if check else output_lock(opts.output)
+    with lock:
+        refuse_symlinks(opts.output)
+        analysis = reload_analysis(opts.output, manifests.practices, manifests.exemplars)
+        result = render_analysis(opts.output, manifests, analysis, check=check)
     console = stderr_console()
     if opts.json:
         sys.stdout.write(

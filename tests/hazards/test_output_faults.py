@@ -19,9 +19,19 @@ from typing import Any
 
 import pytest
 
+from scanner.output_state import MARKER
 from scanner.writer import recover_interrupted
 from tests.gitrepo import GitRepo
-from tests.hazards.harness import ROOT, Run, leftovers, scan, skill, snapshot, write_manifest
+from tests.hazards.harness import (
+    ROOT,
+    Run,
+    leftovers,
+    run_cli,
+    scan,
+    skill,
+    snapshot,
+    write_manifest,
+)
 
 
 @dataclass
@@ -174,15 +184,21 @@ def test_killed_while_writing(tmp_path: Path, previous: Previous, stall_at: str)
     # moves it back first, as here.
     recover_interrupted(previous.out / "plugins")
     after = {rel: data for rel, data in snapshot(previous.out).items() if not temporary(rel)}
-    for rel in sorted(set(old) | set(new) | set(after)):
+    # The completion marker goes before the first rename and comes back after the last.
+    assert MARKER in old and MARKER in new and MARKER not in after
+    for rel in sorted((set(old) | set(new) | set(after)) - {MARKER}):
         assert after.get(rel) in (old.get(rel), new.get(rel)), f"{rel} is neither old nor new"
     assert after != old and after != new  # killed halfway, as intended
     assert after["catalog/catalog.json"] == old["catalog/catalog.json"]  # the baseline is last
+    # So the nightly workflow, which verifies before it proposes, proposes nothing.
+    code, _, err = run_cli(["verify-output", "--output", str(previous.out)])
+    assert code == 1 and "did not finish" in err
 
     repaired = scan(tmp_path, previous.repos)
     assert repaired.code == 0, repaired.stderr
     assert snapshot(previous.out) == new
     assert leftovers(previous.out) == []
+    assert run_cli(["verify-output", "--output", str(previous.out)])[0] == 0
 
 
 @pytest.fixture
@@ -218,3 +234,69 @@ def test_generated_files_are_readable_by_everyone(tmp_path: Path, previous: Prev
         mode = path.stat().st_mode & 0o777
         wanted = 0o555 if path.is_dir() else 0o444
         assert mode & wanted == wanted, (path, oct(mode))
+
+
+def test_two_scans_with_different_work_directories_on_one_output(
+    tmp_path: Path, previous: Previous, released: Path
+) -> None:
+    """Found by the hazard suite: the lock covered the work directory only, so a second scan
+    with its own work directory wrote the same output as the first, each over the other."""
+    new = reference_run(tmp_path, previous)
+    first, _ = start_stalled_scan(tmp_path, previous, "1", release=released)
+    midway = snapshot(previous.out)
+
+    second = scan(tmp_path, previous.repos, work=tmp_path / "another-work")
+
+    assert second.code == 4, second.stderr
+    assert "another scan or render is writing" in second.stderr
+    assert snapshot(previous.out) == midway  # the second scan wrote nothing
+    code, _, err = run_cli(["render", "--output", str(previous.out)])
+    assert code == 4 and "another scan or render is writing" in err  # nor does a render
+    released.touch()
+    _, err_bytes = first.communicate(timeout=60)
+    assert first.returncode == 0, err_bytes.decode()[-2000:]
+    assert snapshot(previous.out) == new
+
+
+@pytest.mark.parametrize("inside", ["plugins/proagent-backend", "catalog", "reports"])
+def test_a_symlink_inside_the_output_is_refused(
+    tmp_path: Path, previous: Previous, inside: str
+) -> None:
+    """Found by the hazard suite: a symlinked folder inside output/ was followed, and the
+    files of a scan landed outside the output folder (and a linked catalog was read as the
+    baseline from wherever it pointed)."""
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(previous.out / inside, elsewhere)
+    before_elsewhere = snapshot(elsewhere)
+    shutil.rmtree(previous.out / inside)
+    (previous.out / inside).symlink_to(elsewhere, target_is_directory=True)
+    before = snapshot(previous.out)
+
+    run = scan(tmp_path, previous.repos)
+
+    assert run.code == 4, run.stderr
+    assert "symbolic link inside the output folder" in run.stderr
+    assert snapshot(elsewhere) == before_elsewhere  # nothing written through the link
+    assert snapshot(previous.out) == before
+    code, _, err = run_cli(["render", "--output", str(previous.out)])
+    assert code == 4 and "symbolic link" in err
+    assert snapshot(elsewhere) == before_elsewhere
+
+
+def test_verify_output_finds_what_is_not_whole(tmp_path: Path, previous: Previous) -> None:
+    out = previous.out
+    assert run_cli(["verify-output", "--output", str(out)])[0] == 0
+    # marketplace.json and a plugin.json disagree (a kill, a hand edit, a bad merge).
+    manifest = out / "plugins/proagent-backend/.claude-plugin/plugin.json"
+    manifest.write_text(manifest.read_text("utf-8").replace('"version": "', '"version": "9'))
+    code, _, err = run_cli(["verify-output", "--output", str(out)])
+    assert code == 1
+    assert "changed since the run the marker records" in err
+    assert "proagent-backend: .claude-plugin/marketplace.json says version" in err
+    # An unreadable marker is a problem reported, not a crash.
+    (out / MARKER).write_bytes(b"[" * 100_000)
+    code, _, err = run_cli(["verify-output", "--output", str(out)])
+    assert code == 1 and "nested too deeply" in err
+    # A rescan makes it whole again.
+    assert scan(tmp_path, previous.repos).code == 0
+    assert run_cli(["verify-output", "--output", str(out)])[0] == 0
