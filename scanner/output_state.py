@@ -88,17 +88,21 @@ def _files(output: Path) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def remove_marker(output: Path) -> None:
+def remove_marker(output: Path) -> bytes | None:
     """Before a run renames anything in: from here until `write_marker`, the output is not
-    whole."""
+    whole. Returns the marker it removed (None when there was none)."""
+    marker = output / MARKER
     try:
-        (output / MARKER).unlink(missing_ok=True)
+        previous = marker.read_bytes() if marker.is_file() else None
+        marker.unlink(missing_ok=True)
     except OSError as err:
-        raise OutputError(f"cannot remove {output / MARKER}: {err.strerror or err}") from err
+        raise OutputError(f"cannot remove {marker}: {err.strerror or err}") from err
+    return previous
 
 
-def write_marker(output: Path) -> None:
-    """The last write of a run: the marker, listing what is now in the output folder."""
+def write_marker(output: Path, previous: bytes | None = None) -> bool:
+    """The last write of a run: the marker, listing what is now in the output folder.
+    True when it differs from `previous` (the marker `remove_marker` took away)."""
     try:
         files = _files(output)
     except OSError as err:
@@ -108,7 +112,9 @@ def write_marker(output: Path) -> None:
         "catalog_sha256": files.get(CATALOG, ""),
         "files": dict[str, JsonValue](files),
     }
-    write_atomic(output / MARKER, dump_json(marker))
+    text = dump_json(marker)
+    write_atomic(output / MARKER, text)
+    return text.encode("utf-8") != previous
 
 
 def _versions(output: Path) -> list[str]:

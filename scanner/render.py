@@ -19,7 +19,7 @@ from scanner.formats.rules import PLUGIN_MANIFEST
 from scanner.layout import CATALOG_JSON, MARKETPLACE_FILE, PLUGINS_DIR, SOURCES_JSON, plugin_dir
 from scanner.marketplace import Marketplace, marketplace_json
 from scanner.models import SCHEMA_VERSION, JsonObject, JsonValue
-from scanner.output_state import remove_marker, write_marker
+from scanner.output_state import MARKER, remove_marker, write_marker
 from scanner.plugin_view import PluginView
 from scanner.practices import Practice
 from scanner.publishing import RouterSpec
@@ -331,9 +331,10 @@ def render_outputs(
         for rel, text in sorted(files_out.items()):
             if transaction.stage_file(output / rel, text, last=rel == CATALOG_JSON):
                 changed.append(rel)
-        remove_marker(output)  # from the first rename on, the output is not whole
+        previous_marker = remove_marker(output)  # from here on, the output is not whole
         transaction.commit()
-    write_marker(output)  # the last write of the run
+    if write_marker(output, previous_marker):  # the last write of the run
+        changed.append(MARKER)
     return RenderResult(tuple(sorted(changed)), versions)
 
 
