@@ -179,3 +179,28 @@ def markdown_url(url: str) -> str:
     if not re.match(r"https?://[A-Za-z0-9.-]+/", url):
         return ""
     return _URL_UNSAFE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+
+
+_PLACEHOLDER_RE = re.compile(r"\$(?=[A-Za-z0-9_{])")
+
+
+def markdown_ours(document: str) -> str:
+    """A whole Markdown document we generated (a template filled with manifest text): Claude
+    Code placeholders written as words (`read input through $ARGUMENTS`) are made inert
+    outside code. Inside a code span or block they stay: that is where a template puts the
+    one placeholder it means (a command's `Input: `$ARGUMENTS``). Harvested text is already
+    escaped by the functions above before it reaches a template."""
+    out: list[str] = []
+    fenced = False
+    for line in document.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if fenced or "$" not in line:
+            out.append(line)
+            continue
+        # Even pieces lie outside code spans (our own text uses single-backtick spans).
+        pieces = line.split("`")
+        for index in range(0, len(pieces), 2):
+            pieces[index] = _PLACEHOLDER_RE.sub("&#36;", pieces[index])
+        out.append("`".join(pieces))
+    return "\n".join(out)

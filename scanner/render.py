@@ -14,7 +14,7 @@ import jinja2
 
 from scanner.catalog import Catalog
 from scanner.errors import OutputError, ScannerError
-from scanner.escape import markdown_code, markdown_text, markdown_url
+from scanner.escape import markdown_code, markdown_ours, markdown_text, markdown_url
 from scanner.formats.rules import PLUGIN_MANIFEST
 from scanner.layout import CATALOG_JSON, MARKETPLACE_FILE, PLUGINS_DIR, SOURCES_JSON, plugin_dir
 from scanner.marketplace import Marketplace, marketplace_json
@@ -66,7 +66,7 @@ def _template(name: str, **context: object) -> str:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     while lines and not lines[-1]:
         lines.pop()
-    return "\n".join(lines) + "\n"
+    return markdown_ours("\n".join(lines)) + "\n"
 
 
 def plugin_paths(practice: Practice) -> list[str]:
