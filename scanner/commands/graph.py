@@ -158,9 +158,10 @@ def print_summary(out: Console, result: JsonObject) -> None:
     for item in others[:BROKEN_SHOWN]:
         if isinstance(item, dict):
             out.print(
-                f"  {asset_id(str(item['repo']), str(item['path']))}:{item['line']}  "
-                f"{item['type']} "
-                f"`{item['raw']}` -> {item['target']}",
+                escape(
+                    f"  {asset_id(str(item['repo']), str(item['path']))}:{item['line']}  "
+                    f"{item['type']} `{item['raw']}` -> {item['target']}"
+                ),
                 highlight=False,
             )
     if len(others) > BROKEN_SHOWN:
