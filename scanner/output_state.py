@@ -124,6 +124,8 @@ def _versions(output: Path) -> list[str]:
         market = read_own_json(output / MARKETPLACE, "the marketplace")
     except FileNotFoundError:
         return [f"{MARKETPLACE} is missing"]
+    except OwnFileError as err:
+        return [str(err)]
     entries = market.get("plugins") if isinstance(market, dict) else None
     listed: set[str] = set()
     for entry in entries if isinstance(entries, list) else []:
@@ -137,6 +139,9 @@ def _versions(output: Path) -> list[str]:
             plugin = read_own_json(manifest, "a plugin manifest")
         except FileNotFoundError:
             problems.append(f"{MARKETPLACE} lists {name}, which has no {PLUGIN_MANIFEST}")
+            continue
+        except OwnFileError as err:
+            problems.append(str(err))
             continue
         version = plugin.get("version") if isinstance(plugin, dict) else None
         if version != entry.get("version"):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from scanner.models import (
     issue_from_json,
     sync_result_from_json,
 )
+from scanner.readback import MAX_OWN_JSON_BYTES, OwnFileError, parse_own_json
 
 
 def _objects(data: JsonObject, key: str) -> list[JsonObject]:
@@ -53,6 +53,11 @@ def catalog_from_document(data: JsonObject, where: str = "catalog.json") -> Cata
         issues = tuple(issue_from_json(raw) for raw in _objects(data, "issues"))
     except ValueError as err:  # an asset kind, stage or status this version does not know
         raise ScannerError(f"{where} has a value this version does not know: {err}") from err
+    except (TypeError, AttributeError, KeyError) as err:  # a field of the wrong type
+        raise OwnFileError(
+            f"{where}: not a catalog this version can read ({type(err).__name__}); "
+            "restore it from git or rerun `scanner scan`"
+        ) from err
     return Catalog(
         sources=tuple(sorted(sources, key=lambda s: s.name)),
         entries=tuple(sorted(entries, key=lambda e: e.asset.id)),
@@ -60,24 +65,26 @@ def catalog_from_document(data: JsonObject, where: str = "catalog.json") -> Cata
     )
 
 
-def parse_catalog(text: str, where: str) -> Catalog:
-    """A Catalog from the text of a catalog.json; `where` names it in errors."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ScannerError(f"{where}: catalog is not valid JSON (line {err.lineno})") from err
-    if not isinstance(data, dict) or not isinstance(data.get("assets"), list):
+def parse_catalog(data: str | bytes, where: str) -> Catalog:
+    """A Catalog from the bytes (or text) of a catalog.json; `where` names it in errors. The
+    one reader of catalog.json: a file we wrote earlier, read as hostile (scanner.readback)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    document = parse_own_json(raw, where, "the catalog")
+    if not isinstance(document, dict) or not isinstance(document.get("assets"), list):
         raise ScannerError(f"{where}: not a scanner catalog (no `assets` list)")
-    return catalog_from_document(data, where)
+    return catalog_from_document(document, where)
 
 
 def read_catalog(path: Path) -> Catalog:
     """The catalog.json at `path`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_OWN_JSON_BYTES:
+            raise OwnFileError(f"{path}: {size} bytes, more than a scan ever writes")
+        data = path.read_bytes()
     except OSError as err:
         raise ScannerError(f"{path}: cannot read catalog: {err.strerror}") from err
-    return parse_catalog(text, str(path))
+    return parse_catalog(data, str(path))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ serve as hints otherwise (a pull request's check has no checkouts)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from scanner.escape import console as escape
 from scanner.git import history
 from scanner.layout import CATALOG_JSON, DIFF_JSON
 from scanner.models import JsonObject
+from scanner.readback import OwnFileError, read_own_json
 from scanner.writer import dump_json
 
 
@@ -51,11 +51,7 @@ def _catalog_at_ref(catalog: Path, ref: str, *, required: bool) -> Catalog | Non
         data = history.read_file_at_ref(root, ref, rel)
     except history.FileNotAtRefError:
         return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ScannerError(f"{rel} at {ref}: not UTF-8 text") from err
-    return parse_catalog(text, f"{rel} at {ref}")
+    return parse_catalog(data, f"{rel} at {ref}")
 
 
 def load_baseline_catalog(
@@ -78,10 +74,10 @@ def load_baseline_catalog(
 def _recorded_report(output: Path) -> JsonObject | None:
     path = output / DIFF_JSON
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_own_json(path, "the previous scan report")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except OwnFileError:
         return None  # only hints: an unreadable report just gives none
     return data if isinstance(data, dict) else None
 

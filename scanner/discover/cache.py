@@ -132,7 +132,7 @@ def decode_payload(payload: bytes) -> JsonValue:
     try:
         text = zlib.decompress(payload).decode("utf-8", "surrogatepass")
         value: JsonValue = json.loads(text)
-    except (zlib.error, UnicodeDecodeError, ValueError) as err:
+    except (zlib.error, UnicodeDecodeError, ValueError, RecursionError) as err:
         raise CorruptEntryError(f"undecodable payload: {err}") from err
     return value
 

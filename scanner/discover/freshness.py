@@ -119,7 +119,7 @@ def _state_path(workdir: Path) -> Path:
 def _read_state(workdir: Path) -> dict[str, object] | None:
     try:
         data = json.loads(_state_path(workdir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) and data.get("version") == _STATE_VERSION else None
 

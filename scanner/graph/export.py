@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from scanner.models import (
     JsonObject,
     JsonValue,
 )
+from scanner.readback import read_own_json
 
 # --- exports -------------------------------------------------------------------------------------
 
@@ -58,22 +58,14 @@ def load_graph_export(output: Path) -> tuple[Any, JsonObject]:
     """The graph a scan wrote under `output`, and the raw JSON; no checkout is needed."""
     path = output / GRAPH_JSON
     try:
-        raw = path.read_text(encoding="utf-8")
+        data = read_own_json(path, "the graph export")
     except FileNotFoundError as err:
         raise ScannerError(f"{path} does not exist: run `scanner scan` first") from err
-    except OSError as err:
-        raise ScannerError(f"{path}: cannot read the graph: {err.strerror}") from err
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise ScannerError(
-            f"{path}: not valid JSON (line {err.lineno}); rerun `scanner scan`"
-        ) from err
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise ScannerError(f"{path}: not a scanner graph (no `nodes` list); rerun `scanner scan`")
     try:
         graph = graph_from_json(data)
-    except (KeyError, TypeError, nx.NetworkXError) as err:
+    except (KeyError, TypeError, ValueError, AttributeError, nx.NetworkXError) as err:
         raise ScannerError(f"{path}: unreadable graph ({err}); rerun `scanner scan`") from err
     return graph, data
 
