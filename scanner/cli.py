@@ -290,6 +290,15 @@ def _crash_log() -> Path:
     return (_WORKDIR.get() or resolve_workdir(None)) / "scanner-crash.log"
 
 
+def _safe(text: str) -> str:
+    """An error message or a traceback, which may quote harvested text: no secret in it, and
+    no control character a terminal or a log viewer would act on."""
+    from scanner.escape import visible
+    from scanner.secrets import redact
+
+    return visible(redact(text), newlines=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map what escapes it to the exit codes in the README."""
     _WORKDIR.set(None)
@@ -299,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as done:
         return int(done.exit_code)
     except ScannerError as err:
-        print(f"scanner: error: {err}", file=sys.stderr)  # noqa: T201 - the one-line report
+        print(f"scanner: error: {_safe(str(err))}", file=sys.stderr)  # noqa: T201 - the report
         return int(err.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         print("scanner: interrupted", file=sys.stderr)  # noqa: T201
@@ -315,14 +324,15 @@ def main(argv: list[str] | None = None) -> int:
         log = _crash_log()
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text(traceback.format_exc(), encoding="utf-8")
+            log.write_text(_safe(traceback.format_exc()), encoding="utf-8")
             where = str(log)
         except OSError:
             where = "stderr"
-            traceback.print_exc()
+            print(_safe(traceback.format_exc()), file=sys.stderr)  # noqa: T201
         exc = sys.exc_info()[1]
+        detail = _safe(str(exc)[:500])
         print(  # noqa: T201
-            f"scanner: internal error ({type(exc).__name__}: {exc}); traceback in {where}",
+            f"scanner: internal error ({type(exc).__name__}: {detail}); traceback in {where}",
             file=sys.stderr,
         )
         return int(ExitCode.BUG)

@@ -113,8 +113,11 @@ def redact_url(url: str) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Redact the userinfo of every URL inside a free text (a git error message)."""
-    return _USERINFO_RE.sub(r"\g<scheme>***@", text)
+    """Redact the userinfo of every URL inside a free text (a git error message), and every
+    other secret scanner.secrets knows (imported here: git's modules load without it)."""
+    from scanner.secrets import redact
+
+    return redact(_USERINFO_RE.sub(r"\g<scheme>***@", text))
 
 
 _TRANSPORT_RE = re.compile(r"^[A-Za-z0-9+.-]+::")  # git's `<transport>::<address>` form

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from scanner.escape import markdown_code, markdown_text, markdown_url
 from scanner.report.model import AssetChange, AssetRef, RepoChange, RepoStatus, ScanDiff
 
 #: GitHub refuses pull-request bodies and comments over 65,536 characters; leave room for the
@@ -17,12 +18,8 @@ _T = TypeVar("_T")
 
 
 def _code(text: str) -> str:
-    """An inline code span that survives backticks inside `text`."""
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    """Harvested text (a path, a name) as code: the one Markdown escaping (scanner.escape)."""
+    return markdown_code(text)
 
 
 def _short(commit: str) -> str:
@@ -31,7 +28,8 @@ def _short(commit: str) -> str:
 
 def _linked(ref: AssetRef, text: str | None = None) -> str:
     shown = _code(text if text is not None else ref.path)
-    return f"[{shown}]({ref.url})" if ref.url else shown
+    url = markdown_url(ref.url)
+    return f"[{shown}]({url})" if url else shown
 
 
 def _commit_range(repo: RepoChange) -> str:
@@ -94,11 +92,11 @@ def _pin_lines(diff: ScanDiff) -> list[str]:
         ]
         for pin in diff.broken_pins:
             seen = (
-                f" (last seen [here]({pin.last_seen.url}))"
+                f" (last seen [here]({markdown_url(pin.last_seen.url)}))"
                 if pin.last_seen and (pin.last_seen.url)
                 else ""
             )
-            lines.append(f"> - {_code(pin.pin)}: {pin.reason}{seen}")
+            lines.append(f"> - {_code(pin.pin)}: {markdown_text(pin.reason)}{seen}")
         lines.append("")
     if diff.followed_pins:
         lines += [
@@ -129,7 +127,8 @@ def _stale_lines(diff: ScanDiff) -> list[str]:
             if repo.old_commit
             else "never scanned"
         )
-        lines.append(f"> - **{repo.name}** ({where}): {repo.reason or 'sync failed'}")
+        reason = markdown_text(repo.reason) if repo.reason else "sync failed"
+        lines.append(f"> - **{repo.name}** ({where}): {reason}")
     return [*lines, ""]
 
 

@@ -168,3 +168,18 @@ def test_a_secret_deep_in_a_long_run_is_still_found() -> None:
     text = "x" * 100_000 + "=" + GITHUB_TOKEN + "=" + "y" * 100_000
     assert GITHUB_TOKEN not in redact(text)
     assert json.dumps(redact(text)).count(REDACTED) == 1
+
+
+def test_a_token_in_a_failing_source_url_reaches_no_output(module_env: Path) -> None:
+    """A git error quotes the URL it failed on; the URL's path held a token (a credential
+    pasted into the manifest by mistake). Its userinfo was redacted, its path was not."""
+    good = make_repo(module_env / "remotes" / "good", {"skills/ok/SKILL.md": skill("ok")})
+    missing = f"file://{module_env}/remotes/{GITHUB_TOKEN}/missing"
+    for name in ("failing", "lonely"):
+        (module_env / name).mkdir()
+    run = scan(module_env / "failing", {"good": good.url, "gone": missing})
+    assert run.code == 3, run.stderr
+    assert GITHUB_TOKEN not in run.everything()
+    lonely = scan(module_env / "lonely", {"gone": missing})
+    assert lonely.code == 4, lonely.stderr
+    assert GITHUB_TOKEN not in lonely.everything() and REDACTED in lonely.stderr
