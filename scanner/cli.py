@@ -261,6 +261,14 @@ def verify_output(config: Config) -> int:
     return run.run(config)
 
 
+@command()
+def site(config: Config) -> int:
+    """Write the browsable catalog (a static site, output/site/) from the catalog."""
+    from scanner.commands import site as run
+
+    return run.run(config)
+
+
 BaselineOpt = Annotated[
     Path | None, typer.Option("--baseline", help="Catalog to compare with.", dir_okay=False)
 ]

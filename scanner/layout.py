@@ -20,6 +20,9 @@ DIFF_JSON = f"{REPORTS_DIR}/scan-diff.json"
 DIFF_MARKDOWN = f"{REPORTS_DIR}/scan-diff.md"
 
 PLUGINS_DIR = "plugins"
+
+#: The browsable catalog (a static site), generated whole by every scan, render and `site`.
+SITE_DIR = "site"
 #: The marketplace that lists every practice plugin, at the root of the output folder.
 MARKETPLACE_FILE = MARKETPLACE_MANIFEST
 

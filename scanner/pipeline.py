@@ -7,6 +7,7 @@ ones after the catalog again, from the catalog already in the output folder."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import resource
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from scanner import report
 from scanner.catalog import (
@@ -40,12 +42,12 @@ from scanner.graph import (
     load_graph_export,
 )
 from scanner.labels import load_tune_exemplars
-from scanner.layout import CATALOG_JSON, GRAPH_JSON
+from scanner.layout import CATALOG_JSON, DIFF_JSON, GRAPH_JSON, SITE_DIR
 from scanner.marketplace import Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
 from scanner.output_state import output_lock, refuse_symlinks
 from scanner.plugin_view import PluginView, build_view
-from scanner.practice_catalog import practice_catalog_files
+from scanner.practice_catalog import gaps, practice_catalog_files
 from scanner.practices import (
     Practice,
     all_featured_pins,
@@ -54,6 +56,7 @@ from scanner.practices import (
 from scanner.publishing import PUBLISHING_FILE, Publishing, judge, load_publishing, publishing_json
 from scanner.redaction import redact_discovery, redact_sources
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
+from scanner.site import SiteInput, site_files
 from scanner.sources import load_sources
 from scanner.validate import catalog_issues
 
@@ -179,6 +182,39 @@ def analyse(
     return Analysis(catalog, graph, assignments, diff, neighbours)
 
 
+def _read_report(output: Path) -> JsonObject | None:
+    """The diff report on disk: what the last scan that changed the catalog found."""
+    try:
+        data = json.loads((output / DIFF_JSON).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def site_input(output: Path, manifests: Manifests, analysis: Analysis) -> SiteInput:
+    """The site's input: the graph and diff of this run, or, when this run has none (render,
+    or a rescan that found nothing and so left the report alone), those already in output/."""
+    catalog = analysis.catalog
+    if analysis.graph is not None:
+        graph: Any = analysis.graph.graph
+    else:
+        try:
+            graph, _ = load_graph_export(output)
+        except ScannerError:
+            graph = None  # no graph export yet: pages list no references
+    diff = analysis.diff
+    report_doc = (
+        diff.to_json() if diff is not None and not diff.catalog_unchanged else _read_report(output)
+    )
+    return SiteInput(
+        catalog=catalog,
+        graph=graph,
+        practices=manifests.practices,
+        gaps=gaps(manifests.practices, catalog.entries, analysis.assignments, catalog.issues),
+        diff=report_doc,
+    )
+
+
 def render_analysis(
     output: Path, manifests: Manifests, analysis: Analysis, *, check: bool
 ) -> RenderResult:
@@ -233,6 +269,7 @@ def render_analysis(
         single_files=single,
         check=check,
         router=policy.router if policy else None,
+        folders={SITE_DIR: site_files(site_input(output, manifests, analysis))},
     )
 
 

@@ -251,21 +251,24 @@ def render_outputs(
     single_files: Mapping[str, str],
     check: bool,
     router: RouterSpec | None = None,
+    folders: Mapping[str, Mapping[str, str]] | None = None,
 ) -> RenderResult:
     """Compute every output file; write what changed (or, with `check`, only compare).
     `practices` are the ones that ship (scanner.publishing); with `router`, the router plugin
     that points to them is rendered and listed too.
 
     Writing is all or nothing up to the final renames (scanner.writer.OutputTransaction): a
-    failure leaves the previous output as it was. The catalog goes in last."""
+    failure leaves the previous output as it was. The catalog goes in last. `folders` are
+    generated folders at the top of the output (the site), replaced whole like a plugin."""
     plugins_dir = output / PLUGINS_DIR
     if not check:
-        # A run killed inside a folder swap left the previous plugin beside its place: put it
-        # back before its plugin.json is read for the version.
-        try:
-            recover_interrupted(plugins_dir)
-        except OSError as err:
-            raise OutputError(f"cannot repair {plugins_dir}: {err.strerror or err}") from err
+        # A run killed inside a folder swap left the previous plugin (or site) beside its
+        # place: put it back before its plugin.json is read for the version.
+        for parent in (plugins_dir, output):
+            try:
+                recover_interrupted(parent)
+            except OSError as err:
+                raise OutputError(f"cannot repair {parent}: {err.strerror or err}") from err
     trees: dict[str, dict[str, str]] = {}
     versions: dict[str, str] = {}
     for practice in sorted(practices, key=lambda p: p.plugin):
@@ -309,6 +312,8 @@ def render_outputs(
     )
     retired = [plugin_dir(name) for name in existing if plugin_dir(name) not in trees]
     retired = [r for r in retired if not r.split("/")[-1].startswith((".tmp-", ".old-"))]
+    for folder, folder_files in (folders or {}).items():
+        trees[folder] = dict(folder_files)
     changed: list[str] = []
     if check:
         for folder, files in trees.items():

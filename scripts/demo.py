@@ -248,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return code
     print(f"demo: scanned {len(built.remotes)} example repositories into {OUTPUT.as_posix()}/")
+    site = (ROOT / OUTPUT / "site" / "index.html").as_uri()
+    print(f"demo: browse the catalog: open {site} in a browser")
     return 0
 
 

@@ -1,0 +1,125 @@
+"""The pages of the static site, rendered from the records of scanner.site.model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+
+from scanner.catalog import Catalog
+from scanner.models import JsonObject, JsonValue
+from scanner.practices import Practice
+from scanner.site.model import (
+    DATA_FILE,
+    asset_pages,
+    data_script,
+    domain_titles,
+    issue_rows,
+    practice_views,
+    search_records,
+)
+
+STATIC_FILES = ("site.css", "site.js")
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("scanner.site", "templates"),
+    undefined=jinja2.StrictUndefined,
+    autoescape=True,  # every harvested string is data, never markup
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def _facet_link(root: str, **facets: str) -> str:
+    """A link to the search page with facets applied (the page reads its state from the hash)."""
+    return f"{root}index.html#{urlencode(sorted(facets.items()))}"
+
+
+_ENV.globals["facet_link"] = _facet_link
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInput:
+    """What the site is made of: the catalog, the reference graph (a networkx DiGraph built by
+    the scan or loaded from graph.json; None renders no references), the practices, the gaps
+    document (gaps.json) and the diff report (scan-diff.json; None before any diff)."""
+
+    catalog: Catalog
+    graph: Any
+    practices: Sequence[Practice]
+    gaps: JsonObject
+    diff: Mapping[str, JsonValue] | None
+
+
+def _page(name: str, root: str, **context: object) -> str:
+    text = _ENV.get_template(name).render(root=root, **context)
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def _static(name: str) -> str:
+    return resources.files("scanner.site").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _root_of(path: str) -> str:
+    return "../" * path.count("/")
+
+
+def site_files(site: SiteInput) -> dict[str, str]:
+    """Every file of the site, relative to output/site/; the same input gives the same bytes."""
+    catalog = site.catalog
+    practices = sorted(site.practices, key=lambda p: p.id)
+    pages = asset_pages(catalog, practices, site.graph)
+    by_id = {p.entry.asset.id: p.path for p in pages}
+    views = practice_views(catalog, practices, site.gaps)
+    counts = catalog.counts()
+    common: dict[str, object] = {
+        "sources": catalog.sources,
+        "counts": counts,
+        "has_diff": site.diff is not None,
+    }
+    files: dict[str, str] = {
+        ".nojekyll": "",  # GitHub Pages: serve the files as they are
+        DATA_FILE: data_script(search_records(pages), practices, catalog),
+        "index.html": _page("index.html.j2", "", page="index", **common),
+        "all.html": _page("all.html.j2", "", page="all", assets=pages, **common),
+        "practices.html": _page(
+            "practices.html.j2", "", page="practices", practices=views, gaps=site.gaps, **common
+        ),
+        "issues.html": _page(
+            "issues.html.j2", "", page="issues", rows=issue_rows(catalog.issues, by_id), **common
+        ),
+    }
+    files["diff.html"] = _page(
+        "diff.html.j2", "", page="diff", diff=site.diff, pages=by_id, **common
+    )
+    for name in STATIC_FILES:
+        files[f"static/{name}"] = _static(name)
+    for view in views:
+        files[view.path] = _page(
+            "practice.html.j2",
+            _root_of(view.path),
+            page="practices",
+            view=view,
+            pages=by_id,
+            **common,
+        )
+    titles = domain_titles(practices)
+    for page in pages:
+        files[page.path] = _page(
+            "asset.html.j2",
+            _root_of(page.path),
+            page="asset",
+            asset=page,
+            pages=by_id,
+            titles=titles,
+            **common,
+        )
+    return files
