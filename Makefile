@@ -20,6 +20,7 @@ lint: install
 check: lint
 
 test: lint
+	$(PY) scripts/ensure_chromium.py
 	$(VENV)/bin/pytest
 
 demo: install
