@@ -19,6 +19,7 @@ NIGHTLY = WORKFLOWS / "nightly-scan.yml"
 PR_REPORT = WORKFLOWS / "pr-scan-report.yml"
 CI = WORKFLOWS / "ci.yml"
 ALL_WORKFLOWS = sorted(WORKFLOWS.glob("*.yml"))
+PAGES = WORKFLOWS / "pages.yml"
 
 # `uses: owner/name@<full commit SHA> # vX.Y.Z`: a tag can be moved, a commit cannot.
 PINNED_RE = re.compile(
@@ -170,3 +171,18 @@ def test_ci_runs_make_test_on_every_supported_python() -> None:
     python = step_using(job["steps"], "actions/setup-python")
     assert python["with"]["python-version"] == "${{ matrix.python }}"
     assert step_running(job["steps"], ".ci/run")
+
+
+def test_pages_publishes_the_committed_site_after_output_changes_on_main() -> None:
+    workflow = load(PAGES)
+    push = triggers(workflow)["push"]
+    assert push["branches"] == ["main"] and push["paths"] == ["output/**"]
+    build = steps(workflow, "build")
+    upload = step_using(build, "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "output/site"
+    step_running(build, "output/site/index.html")  # a missing site fails with a message
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    step_using(steps(workflow, "deploy"), "actions/deploy-pages")
