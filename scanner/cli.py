@@ -42,6 +42,14 @@ WorkdirOpt = Annotated[
     typer.Option("--workdir", help="Clone cache; default $SCANNER_WORKDIR or .scanner/."),
 ]
 OutputOpt = Annotated[Path, typer.Option("--output", help="Output folder.")]
+PracticesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--practices",
+        help="Practices folder; default practices/ beside --sources, else manifests/practices/.",
+        file_okay=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable summary on stdout.")]
 VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="More logging.")]
 TimeoutOpt = Annotated[
@@ -63,6 +71,7 @@ _COMMON = (
     _option("sources", SourcesOpt, DEFAULT_SOURCES),
     _option("workdir", WorkdirOpt, None),
     _option("output", OutputOpt, DEFAULT_OUTPUT),
+    _option("practices", PracticesOpt, None),
     _option("json", JsonOpt, False),
     _option("verbose", VerboseOpt, 0),
 )
@@ -76,6 +85,7 @@ def _config(
     sources: Path,
     workdir: Path | None,
     output: Path,
+    practices: Path | None,
     json: bool,
     verbose: int,
     timeout: float = DEFAULT_TIMEOUT,
@@ -87,6 +97,7 @@ def _config(
         sources=sources,
         workdir=resolve_workdir(workdir),
         output=output,
+        practices=practices,
         json=json,
         verbose=verbose,
         timeout=timeout,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 DEFAULT_SOURCES = Path("manifests/sources.yaml")
 DEFAULT_OUTPUT = Path("output")
+DEFAULT_PRACTICES = Path("manifests/practices")
+PRACTICES_DIR_NAME = "practices"
 DEFAULT_WORKDIR = Path(".scanner")
 DEFAULT_TIMEOUT = 300.0
 WORKDIR_ENV = "SCANNER_WORKDIR"
@@ -23,6 +25,17 @@ class Config:
     verbose: int = 0
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 0  # 0: the CPU count
+    practices: Path | None = None  # --practices; None: see practices_dir
+
+    @property
+    def practices_dir(self) -> Path:
+        """--practices wins; else the `practices/` folder beside the sources manifest (so the
+        demo's examples/sources.yaml brings examples/practices/); else manifests/practices/.
+        The marketplace manifest is `marketplace.yaml` beside the folder found."""
+        if self.practices is not None:
+            return self.practices
+        beside = self.sources.parent / PRACTICES_DIR_NAME
+        return beside if beside.is_dir() else DEFAULT_PRACTICES
 
     @property
     def effective_jobs(self) -> int:

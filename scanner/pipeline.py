@@ -108,7 +108,7 @@ class Manifests:
 
 def load_manifests(config: Config) -> Manifests:
     """The practices, and the marketplace manifest beside their folder."""
-    practices_dir, marketplace = freshness.manifest_paths(config.sources)
+    practices_dir, marketplace = freshness.manifest_paths(config)
     practices = load_practices(practices_dir)
     policy = practices_dir.parent / PUBLISHING_FILE
     publishing = load_publishing(policy) if policy.exists() else None
@@ -283,7 +283,7 @@ def run_scan(
     manifests = load_manifests(config)
     timer = _Timer()
     inputs = freshness.inputs_digest(
-        config.sources, freshness.scan_inputs(config.sources), config.output
+        config.sources, freshness.scan_inputs(config), config.output
     )
     with lock.workdir_lock(config.workdir), output_lock(config.output):
         refuse_symlinks(config.output)  # before anything in it is read or written

@@ -97,6 +97,7 @@ def test_labels_and_the_publishing_policy_are_inputs(
 ) -> None:
     """Tune labels are the classifier's exemplars and publishing.yaml decides what ships: a
     change to either must not pass for "nothing new"."""
+    from scanner.config import Config
     from scanner.discover.freshness import inputs_digest, scan_inputs
 
     monkeypatch.chdir(tmp_path)
@@ -108,11 +109,11 @@ def test_labels_and_the_publishing_policy_are_inputs(
     policy = tmp_path / "manifests" / "publishing.yaml"
     labels.write_text("one\n", encoding="utf-8")
     policy.write_text("one\n", encoding="utf-8")
-    inputs = [path.resolve() for path in scan_inputs(sources)]
+    inputs = [path.resolve() for path in scan_inputs(Config(sources=sources))]
     assert labels.parent in inputs and policy in inputs
 
     def digest() -> str:
-        return inputs_digest(sources, scan_inputs(sources), tmp_path / "out")
+        return inputs_digest(sources, scan_inputs(Config(sources=sources)), tmp_path / "out")
 
     first = digest()
     labels.write_text("two\n", encoding="utf-8")

@@ -18,6 +18,9 @@ from scanner.render import RenderError, _validate_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = Path("plugins/proagent-backend")
+# The samples, classified with the project copy's manifests/practices (two practices, files the
+# tests edit), not with the demo's own examples/practices.
+SOURCES = ("--sources", "examples/sources.yaml", "--practices", "manifests/practices")
 
 
 def _demo_build(workdir: Path) -> Path:
@@ -42,7 +45,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
         patch.chdir(project)
-        args = ["scan", "--sources", "examples/sources.yaml", "--output", "out"]
+        args = ["scan", *SOURCES, "--output", "out"]
         assert main([*args, "--workdir", str(base / "work")]) == 0
     return project
 
@@ -56,7 +59,7 @@ def project(scanned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
 
 
 def _render(*extra: str) -> int:
-    return main(["render", "--sources", "examples/sources.yaml", "--output", "out", *extra])
+    return main(["render", *SOURCES, "--output", "out", *extra])
 
 
 def _version(project: Path, plugin: Path = PLUGIN) -> str:

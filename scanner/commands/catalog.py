@@ -19,7 +19,7 @@ from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON
 from scanner.models import Asset, DomainAssignment, JsonObject, JsonValue
 from scanner.pipeline import reload_analysis
-from scanner.practices import Practice, load_practices, resolve_practices_dir
+from scanner.practices import Practice, load_practices
 from scanner.writer import dump_json
 
 
@@ -43,7 +43,7 @@ class Classified:
 
 
 def load_classified(config: Config, practices_dir: Path | None = None) -> Classified:
-    folder = practices_dir or resolve_practices_dir(config.sources)
+    folder = practices_dir or config.practices_dir
     practices = load_practices(folder)
     exemplars = load_tune_exemplars(folder, practices)
     analysis = reload_analysis(config.output, practices, exemplars)

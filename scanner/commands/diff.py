@@ -85,7 +85,7 @@ def _recorded_report(output: Path) -> JsonObject | None:
 def featured_pins(opts: Config, console: Console) -> tuple[str, ...]:
     """Every featured pin of the practice manifests; none when there are none to read (a broken
     practice file is `scanner scan`'s to report, not a reason to withhold the diff)."""
-    folder = practices.resolve_practices_dir(opts.sources)
+    folder = opts.practices_dir
     if not folder.is_dir():
         return ()
     try:

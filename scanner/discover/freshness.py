@@ -31,7 +31,6 @@ from scanner.git.store import remote_commits
 from scanner.labels import labels_dir_for
 from scanner.marketplace import DEFAULT_MARKETPLACE
 from scanner.models import SourceSpec, SyncResult
-from scanner.practices import resolve_practices_dir
 from scanner.publishing import PUBLISHING_FILE
 from scanner.sources import load_sources
 
@@ -153,7 +152,7 @@ def check_before_scan(config: Config) -> Freshness:
     """`check` for a scan about to run with `config`, under the work directory lock. Cheap to
     import and to run: the stages' own modules are not loaded."""
     specs = load_sources(config.sources)
-    inputs = inputs_digest(config.sources, scan_inputs(config.sources), config.output)
+    inputs = inputs_digest(config.sources, scan_inputs(config), config.output)
     with workdir_lock(config.workdir):
         return check(
             specs,
@@ -165,17 +164,18 @@ def check_before_scan(config: Config) -> Freshness:
         )
 
 
-def manifest_paths(sources: Path) -> tuple[Path, Path]:
-    """The practices folder, and the marketplace manifest beside it: inputs of every scan."""
-    practices_dir = resolve_practices_dir(sources)
+def manifest_paths(config: Config) -> tuple[Path, Path]:
+    """The practices folder (Config.practices_dir: --practices, else beside the sources
+    manifest), and the marketplace manifest beside it: inputs of every scan."""
+    practices_dir = config.practices_dir
     return practices_dir, practices_dir.parent / DEFAULT_MARKETPLACE.name
 
 
-def scan_inputs(sources: Path) -> tuple[Path, ...]:
+def scan_inputs(config: Config) -> tuple[Path, ...]:
     """Every local file or folder besides the sources manifest that a scan's output depends
     on: the practices folder, the marketplace manifest, the publishing policy beside them, and
     the labelled sets (their tune labels are the classifier's exemplars)."""
-    practices_dir, marketplace = manifest_paths(sources)
+    practices_dir, marketplace = manifest_paths(config)
     return (
         practices_dir,
         marketplace,
