@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from scanner import __version__
 from scanner.config import (
     DEFAULT_OUTPUT,
     DEFAULT_SOURCES,
@@ -25,6 +26,8 @@ from scanner.config import (
 )
 from scanner.errors import ExitCode, ScannerError
 from scanner.ids import ID_FORM
+from scanner.models import AssetKind
+from scanner.suggest import did_you_mean
 
 app = typer.Typer(
     name="scanner",
@@ -32,7 +35,30 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help, as click prints it: flags show no `<bool>`/`<int>` placeholder, and the
+    # help reads the same in a terminal, a pipe and a CI log.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"scanner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find Claude Code assets in the ProAgent source repositories and build the catalog."""
+
 
 SourcesOpt = Annotated[
     Path, typer.Option("--sources", help="Sources manifest (YAML).", dir_okay=False)
@@ -189,6 +215,12 @@ def deps(
     """Show what an asset references (or, with --reverse, what references it)."""
     from scanner.commands import deps as run
 
+    if config.json and fmt is DepsFormat.mermaid:
+        raise typer.BadParameter(
+            "--format mermaid prints Mermaid, --json prints JSON: choose one "
+            "(--format json is the same as --json)",
+            param_hint="'--format' / '--json'",
+        )
     return run.run(config, asset_id, reverse=reverse, depth=depth, fmt=fmt.value)
 
 
@@ -210,6 +242,13 @@ def catalog_command(
     """List the assets of a practice, optionally one domain or kind."""
     from scanner.commands import catalog as run
 
+    kinds = [k.value for k in AssetKind]
+    if kind is not None and kind not in kinds:
+        raise typer.BadParameter(
+            f"{kind!r} is not an asset kind{did_you_mean(kind, kinds)}; the kinds: "
+            + ", ".join(kinds),
+            param_hint="'--kind'",
+        )
     return run.run(config, practice=practice, domain=domain, kind=kind)
 
 

@@ -31,6 +31,13 @@ class ManifestError(ScannerError):
         super().__init__(f"{path}: invalid manifest\n{joined}")
 
 
+class UsageError(ScannerError):
+    """The command line names something that does not exist (an asset id, a practice) or asks
+    for two things that conflict: a usage error, like Typer's own."""
+
+    exit_code = ExitCode.USAGE
+
+
 class OutputError(ScannerError):
     """Output could not be written; the previous output is left in place."""
 

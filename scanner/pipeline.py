@@ -273,6 +273,23 @@ def render_analysis(
     )
 
 
+REASON_CHARS = 200  # of one repository's failure, in a listing of several
+
+
+def failure_listing(sources: Sequence[SyncResult]) -> str:
+    """One line per failed repository (git's multi-line messages folded, long ones cut), so
+    that ten failures read as ten lines, not one line of 1,500 characters."""
+    lines = []
+    for source in sources:
+        if source.ok:
+            continue
+        reason = " ".join(source.reason.split()) or "no reason given"
+        if len(reason) > REASON_CHARS:
+            reason = reason[: REASON_CHARS - 1].rstrip() + "…"
+        lines.append(f"  - {source.name}: {reason}")
+    return "\n".join(lines)
+
+
 def run_scan(
     config: Config, *, offline: bool, remote: Mapping[str, str | None] | None = None
 ) -> ScanOutcome:
@@ -301,8 +318,9 @@ def run_scan(
                 )
         sources = redact_sources(tuple(sources))
         if not any(s.ok for s in sources):
-            reasons = "; ".join(f"{s.name}: {s.reason}" for s in sources)
-            raise AllSourcesFailedError(f"every repository failed, nothing written ({reasons})")
+            raise AllSourcesFailedError(
+                f"every repository failed, nothing written:\n{failure_listing(sources)}"
+            )
         discovery: Discovery | None = None
 
         def discover_counters() -> Mapping[str, int]:

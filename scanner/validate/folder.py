@@ -73,7 +73,7 @@ class Folder:
     def is_dir(self, rel: str) -> bool:
         return not climbs_out(rel) and self.kind(rel) == "dir"
 
-    def read_text(self, rel: str) -> str | None:
+    def read_text(self, rel: str, *, undecodable: Severity = Severity.WARNING) -> str | None:
         path = self._path(rel) if self.kind(rel) == "file" else None
         if path is None:
             return None
@@ -105,9 +105,10 @@ class Folder:
                 ValidationFinding(
                     rel,
                     0,
-                    Severity.WARNING,
+                    undecodable,
                     "not-text",
-                    "binary or undecodable content (expected UTF-8 or UTF-16 with BOM)",
+                    "binary or undecodable content (expected UTF-8 or UTF-16 with BOM)"
+                    + ("; Claude Code cannot load it" if undecodable is Severity.ERROR else ""),
                 )
             )
         return text

@@ -102,7 +102,8 @@ class _Validator:
                     break
 
     def load_json(self, rel: str) -> JsonDoc | None:
-        text = self.folder.read_text(rel)
+        # A manifest Claude Code must parse: junk in it is an error, not a curiosity.
+        text = self.folder.read_text(rel, undecodable=Severity.ERROR)
         if text is None:
             return None
         parsed = parse_json(text)
@@ -338,7 +339,7 @@ class _Validator:
     ) -> tuple[dict[str, JsonValue], MarkdownDoc, str] | None:
         """(mapping, document, YAML text) of a component file whose front matter parses;
         None after reporting why not."""
-        text = self.folder.read_text(rel)
+        text = self.folder.read_text(rel, undecodable=Severity.ERROR)  # a component to load
         if text is None:
             return None
         doc = parse_markdown(text)

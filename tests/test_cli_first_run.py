@@ -1,0 +1,78 @@
+"""The rough edges a first run meets, each held by a test: help and version, usage errors for
+what does not exist or conflicts, validation of junk, and readable failure listings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from scanner import __version__
+from scanner.cli import app, main
+from scanner.models import AssetKind
+from tests.test_cli_sync import manifest
+
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_with_h_shows_no_type_placeholder_for_flags(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([name, "-h"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: scanner {name} ")
+    assert "-h, --help" in out
+    for placeholder in ("<bool>", "<int>"):  # flags and counters take no value
+        assert placeholder not in out, f"{name}: {placeholder}"
+    assert "--json " in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"scanner {__version__}\n"
+    assert main(["-h"]) == 0
+    assert "--version" in capsys.readouterr().out
+
+
+def test_unknown_kind_is_a_usage_error_that_lists_the_kinds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["catalog", "--practice", "backend", "--kind", "skil"]) == 2
+    err = capsys.readouterr().err
+    assert "'skil' is not an asset kind (did you mean 'skill'?)" in err
+    assert all(kind.value in err for kind in AssetKind)
+    assert "Value error" not in err
+
+
+def test_deps_mermaid_and_json_conflict(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["deps", "a::b.md", "--format", "mermaid", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--format mermaid prints Mermaid, --json prints JSON" in captured.err
+
+
+def test_validate_fails_on_a_plugin_manifest_of_binary_junk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest_path = tmp_path / "plugin" / ".claude-plugin" / "plugin.json"
+    manifest_path.parent.mkdir(parents=True)
+    manifest_path.write_bytes(bytes(range(256)) * 4)
+    assert main(["validate", str(tmp_path / "plugin")]) == 1
+    out = capsys.readouterr().out
+    assert "error not-text" in out and "Claude Code cannot load it" in out
+
+
+def test_every_failed_repository_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = [f"repo-{n}" for n in range(10)]
+    sources = manifest(tmp_path, {n: (tmp_path / "missing" / n).as_uri() for n in names})
+    args = ["scan", "--sources", str(sources), "--workdir", str(tmp_path / "w")]
+    assert main([*args, "--output", str(tmp_path / "out")]) == 4
+    err = capsys.readouterr().err
+    listing = [line for line in err.splitlines() if line.startswith("  - repo-")]
+    assert sorted(line.split(":")[0].strip("- ") for line in listing) == names
+    assert all(len(line) <= 250 for line in listing)
+    assert "every repository failed, nothing written:" in err
