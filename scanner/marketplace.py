@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scanner.errors import ManifestError
 from scanner.models import JsonObject, JsonValue
 from scanner.practices import Practice
+from scanner.schema_errors import problems
 from scanner.structured import load_manifest_yaml
 
 DEFAULT_MARKETPLACE = Path("manifests/marketplace.yaml")
@@ -47,10 +48,7 @@ def load_marketplace(path: Path) -> Marketplace:
     try:
         return Marketplace.model_validate(raw)
     except ValidationError as err:
-        problems = [
-            f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}" for e in err.errors()
-        ]
-        raise ManifestError(str(path), problems) from err
+        raise ManifestError(str(path), problems(err, Marketplace)) from err
 
 
 def marketplace_json(

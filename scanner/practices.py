@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from scanner.errors import ManifestError
 from scanner.formats import HOOK_EVENTS
+from scanner.formats.hooks import hook_event_hint
 from scanner.models import AssetKind
+from scanner.schema_errors import known_keys, unknown_key
 from scanner.structured import brief, load_manifest_yaml
 
 SCHEMA_VERSION = 1
@@ -357,7 +359,7 @@ class HookSpec(_Model):
     @classmethod
     def _known_event(cls, value: str) -> str:
         if value not in HOOK_EVENTS:
-            raise ValueError(f"{value!r} is not a Claude Code hook event")
+            raise ValueError(f"{value!r} is not a Claude Code hook event{hook_event_hint(value)}")
         return value
 
     @field_validator("matcher")
@@ -456,7 +458,7 @@ def _describe(raw: object, error: Any) -> str:
     loc: tuple[int | str, ...] = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{_where(raw, loc[:-1])}: unknown key {str(loc[-1])!r}"
+        return f"{_where(raw, loc[:-1])}: {unknown_key(loc[-1], known_keys(Practice))}"
     if kind == "missing":
         return f"{_where(raw, loc[:-1])}: missing required key {str(loc[-1])!r}"
     if kind == "value_error":

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from scanner.errors import ManifestError
 from scanner.git.safety import SOURCE_NAME_RE, redact_url, ref_problem, url_problem
 from scanner.models import SourceSpec
+from scanner.schema_errors import known_keys, unknown_key
 from scanner.structured import brief, load_manifest_yaml
 
 SCHEMA_VERSION = 1
@@ -117,7 +118,7 @@ def _describe(raw: object, error: Any) -> str:
         rest = loc[2:]
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{where}: unknown key {brief(str(rest[-1]))}"
+        return f"{where}: {unknown_key(rest[-1], known_keys(_Manifest))}"
     if kind == "missing":
         return f"{where}: missing required key {brief(str(rest[-1]))}"
     if kind == "value_error":

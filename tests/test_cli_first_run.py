@@ -7,12 +7,18 @@ from pathlib import Path
 
 import pytest
 import typer
+import yaml
 
 from scanner import __version__
 from scanner.cli import app, main
+from scanner.errors import ManifestError
+from scanner.marketplace import load_marketplace
 from scanner.models import AssetKind
+from scanner.practices import load_practices
+from scanner.sources import load_sources
 from tests.test_cli_sync import manifest
 
+ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
 
@@ -76,3 +82,36 @@ def test_every_failed_repository_is_one_line(
     assert sorted(line.split(":")[0].strip("- ") for line in listing) == names
     assert all(len(line) <= 250 for line in listing)
     assert "every repository failed, nothing written:" in err
+
+
+def test_mistyped_manifest_keys_and_hook_events_get_a_suggestion(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "schema_version: 1\nrepositories:\n  - name: a\n    url: https://github.com/o/a.git\n"
+        "    exclued: ['x/**']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ManifestError) as caught:
+        load_sources(sources)
+    assert "unknown key 'exclued' (did you mean 'exclude'?)" in str(caught.value)
+
+    market = tmp_path / "marketplace.yaml"
+    market.write_text(
+        "schema_version: 1\nname: m\nowner: {name: a}\ndescripton: d\n", encoding="utf-8"
+    )
+    with pytest.raises(ManifestError) as caught:
+        load_marketplace(market)
+    assert "unknown key 'descripton' (did you mean 'description'?)" in str(caught.value)
+
+    practice = yaml.safe_load((ROOT / "manifests/practices/devops.yaml").read_text("utf-8"))
+    practice["hooks"] = [{"event": "PreToolUs", "purpose": "p", "command": "true"}]
+    practice["titel"] = "x"
+    folder = tmp_path / "practices"
+    folder.mkdir()
+    (folder / "devops.yaml").write_text(yaml.safe_dump(practice), encoding="utf-8")
+    with pytest.raises(ManifestError) as caught:
+        load_practices(folder)
+    message = str(caught.value)
+    assert "'PreToolUs' is not a Claude Code hook event (did you mean 'PreToolUse'?)" in message
+    assert "unknown key 'titel' (did you mean 'title'?)" in message
+    assert "Value error" not in message

@@ -7,6 +7,7 @@ import re
 from scanner.formats.rules import HOOK_EVENTS, HOOK_TYPE_REQUIRED, HOOK_TYPES, Finding, Pointer
 from scanner.models import JsonValue, Severity
 from scanner.secrets import redact
+from scanner.suggest import did_you_mean
 
 # --- hooks -------------------------------------------------------------------------------------
 
@@ -65,11 +66,12 @@ def check_hook_command(command: str) -> list[Finding]:
     ]
 
 
-def _event_hint(event: str) -> str:
+def hook_event_hint(event: str) -> str:
+    """What to say after "unknown hook event": the right case, or the nearest event."""
     for known in sorted(HOOK_EVENTS):
         if known.lower() == event.lower():
             return f" (event names are case-sensitive: {known})"
-    return ""
+    return did_you_mean(event, HOOK_EVENTS)
 
 
 def check_hooks_config(data: JsonValue, base: Pointer = ()) -> list[Finding]:
@@ -89,7 +91,7 @@ def check_hooks_config(data: JsonValue, base: Pointer = ()) -> list[Finding]:
                 Finding(
                     Severity.WARNING,
                     "hook-event-unknown",
-                    f"unknown hook event {event!r}{_event_hint(event)}",
+                    f"unknown hook event {event!r}{hook_event_hint(event)}",
                     at,
                 )
             )
