@@ -24,8 +24,9 @@ from scanner.config import (
     Config,
     resolve_workdir,
 )
-from scanner.errors import ExitCode, ScannerError
+from scanner.errors import ExitCode, NoCatalogError, ScannerError
 from scanner.ids import ID_FORM
+from scanner.layout import CATALOG_JSON
 from scanner.models import AssetKind
 from scanner.suggest import did_you_mean
 
@@ -133,6 +134,17 @@ def _config(
     return config
 
 
+def require_catalog(config: Config) -> None:
+    """The query commands read the catalog a scan wrote: without one, say how to get one."""
+    path = config.output / CATALOG_JSON
+    if not path.is_file():
+        raise NoCatalogError(
+            f"no catalog in {config.output}/ ({path} not found): run `make demo` and pass "
+            "--output examples/output (and --sources examples/sources.yaml) to explore the "
+            "demo, or run `scanner scan` to build the catalog"
+        )
+
+
 def command(
     name: str | None = None, *, sync: bool = False
 ) -> Callable[[Callable[..., int]], Callable[..., None]]:
@@ -187,6 +199,7 @@ def show(config: Config, asset_id: AssetIdArg) -> int:
     """Print one asset of the catalog: kind, front matter, headings, references, issues."""
     from scanner.commands import show as run
 
+    require_catalog(config)
     return run.run(config, asset_id)
 
 
@@ -195,6 +208,7 @@ def graph(config: Config) -> int:
     """Summarise the dependency graph of the catalog: nodes, edges, broken references."""
     from scanner.commands import graph as run
 
+    require_catalog(config)
     return run.run(config)
 
 
@@ -221,6 +235,7 @@ def deps(
             "(--format json is the same as --json)",
             param_hint="'--format' / '--json'",
         )
+    require_catalog(config)
     return run.run(config, asset_id, reverse=reverse, depth=depth, fmt=fmt.value)
 
 
@@ -229,6 +244,7 @@ def explain(config: Config, asset_id: AssetIdArg) -> int:
     """Explain, rule by rule, why an asset is or is not in each practice domain."""
     from scanner.commands import explain as run
 
+    require_catalog(config)
     return run.run(config, asset_id)
 
 
@@ -249,6 +265,7 @@ def catalog_command(
             + ", ".join(kinds),
             param_hint="'--kind'",
         )
+    require_catalog(config)
     return run.run(config, practice=practice, domain=domain, kind=kind)
 
 
@@ -274,6 +291,7 @@ def eval_command(
 
     if split is not None and split not in ("heldout", "tune", "all"):
         raise typer.BadParameter("must be heldout, tune or all", param_hint="--split")
+    require_catalog(config)
     return run.run(config, labels or (), labels_dir=labels_dir, split=split)
 
 
@@ -311,11 +329,44 @@ def verify_output(config: Config) -> int:
     return run.run(config)
 
 
+class IssuesFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+@command()
+def issues(
+    config: Config,
+    severity: Annotated[
+        str | None,
+        typer.Option("--severity", help="This severity and worse: error, warning or info."),
+    ] = None,
+    repo: Annotated[str | None, typer.Option("--repo", help="Only this repository.")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Only this issue code.")] = None,
+    fmt: Annotated[
+        IssuesFormat | None, typer.Option("--format", help="table (default), markdown or json.")
+    ] = None,
+) -> int:
+    """List the scan's issues as a table, Markdown or JSON, optionally filtered."""
+    from scanner.commands import issues as run
+
+    if config.json and fmt not in (None, IssuesFormat.json):
+        raise typer.BadParameter(
+            f"--json prints JSON, --format {fmt.value if fmt else ''} does not: choose one",
+            param_hint="'--format' / '--json'",
+        )
+    chosen = IssuesFormat.json if config.json else (fmt or IssuesFormat.table)
+    require_catalog(config)
+    return run.run(config, severity=severity, repo=repo, code=code, fmt=chosen.value)
+
+
 @command()
 def site(config: Config) -> int:
     """Write the browsable catalog (a static site, output/site/) from the catalog."""
     from scanner.commands import site as run
 
+    require_catalog(config)
     return run.run(config)
 
 

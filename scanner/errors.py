@@ -38,6 +38,10 @@ class UsageError(ScannerError):
     exit_code = ExitCode.USAGE
 
 
+class NoCatalogError(ScannerError):
+    """A query command found no catalog in the output folder (a fresh clone has none)."""
+
+
 class OutputError(ScannerError):
     """Output could not be written; the previous output is left in place."""
 
