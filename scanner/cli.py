@@ -26,7 +26,7 @@ from scanner.config import (
 )
 from scanner.errors import ExitCode, NoCatalogError, ScannerError
 from scanner.ids import ID_FORM
-from scanner.layout import CATALOG_JSON
+from scanner.layout import CATALOG_JSON, GRAPH_JSON
 from scanner.models import AssetKind
 from scanner.suggest import did_you_mean
 
@@ -134,9 +134,10 @@ def _config(
     return config
 
 
-def require_catalog(config: Config) -> None:
-    """The query commands read the catalog a scan wrote: without one, say how to get one."""
-    path = config.output / CATALOG_JSON
+def require_catalog(config: Config, needed: str = CATALOG_JSON) -> None:
+    """The query commands read what a scan wrote (the catalog; the graph for graph and deps):
+    without it, say how to get it."""
+    path = config.output / needed
     if not path.is_file():
         raise NoCatalogError(
             f"no catalog in {config.output}/ ({path} not found): run `make demo` and pass "
@@ -208,7 +209,7 @@ def graph(config: Config) -> int:
     """Summarise the dependency graph of the catalog: nodes, edges, broken references."""
     from scanner.commands import graph as run
 
-    require_catalog(config)
+    require_catalog(config, GRAPH_JSON)
     return run.run(config)
 
 
@@ -235,7 +236,7 @@ def deps(
             "(--format json is the same as --json)",
             param_hint="'--format' / '--json'",
         )
-    require_catalog(config)
+    require_catalog(config, GRAPH_JSON)
     return run.run(config, asset_id, reverse=reverse, depth=depth, fmt=fmt.value)
 
 

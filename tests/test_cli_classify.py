@@ -102,7 +102,7 @@ def test_explain_uses_graph_context_when_graph_json_exists(
 def test_explain_of_an_unknown_asset_is_an_error(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run("explain", "agents::nope.md") == 4
+    assert run("explain", "agents::nope.md") == 2  # a usage error, like an unknown practice
     assert "no such asset" in capsys.readouterr().err
 
 

@@ -17,6 +17,7 @@ from scanner.models import AssetKind
 from scanner.practices import load_practices
 from scanner.sources import load_sources
 from tests.test_cli_sync import manifest
+from tests.test_examples_golden import _demo_module
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
@@ -115,3 +116,33 @@ def test_mistyped_manifest_keys_and_hook_events_get_a_suggestion(tmp_path: Path)
     assert "'PreToolUs' is not a Claude Code hook event (did you mean 'PreToolUse'?)" in message
     assert "unknown key 'titel' (did you mean 'title'?)" in message
     assert "Value error" not in message
+
+
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("first-run")
+    built = _demo_module().build(base / "demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_CONFIG_GLOBAL", str(built.gitconfig))
+        patch.chdir(ROOT)
+        args = ["scan", "--sources", "examples/sources.yaml", "--output", str(base / "out")]
+        assert main([*args, "--workdir", str(base / "work")]) == 0
+    return base / "out"
+
+
+@pytest.mark.parametrize("command", ["show", "explain", "deps"])
+def test_an_unknown_asset_id_is_a_usage_error_with_the_nearest_id(
+    command: str,
+    demo_output: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
+    real = "acme-agents::plugins/data-toolkit/skills/cache-strategies/SKILL.md"
+    common = ["--output", str(demo_output), "--sources", "examples/sources.yaml"]
+    typo = real.replace("strategies", "strategy")
+    assert main([command, typo, *common]) == 2
+    assert f"(did you mean {real!r}?)" in capsys.readouterr().err
+    # The pin form (<repo>/<path>) of a real asset: the id form is suggested.
+    assert main([command, real.replace("::", "/"), *common]) == 2
+    assert f"did you mean {real!r}? ids are written <repo>::<path>" in capsys.readouterr().err

@@ -46,7 +46,7 @@ def test_without_a_scan_both_commands_say_what_to_do(
         code, out, err = run(capsys, *argv, "--output", str(tmp_path / "empty"))
         assert code == 4
         assert out == ""
-        assert "graph.json does not exist: run `scanner scan` first" in err
+        assert "graph.json not found): run `make demo`" in err and "`scanner scan`" in err
 
 
 def test_graph_summary_json(output: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -175,5 +175,5 @@ def test_deps_mermaid_matches_the_golden_file(
 def test_deps_of_an_unknown_id(output: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for asset_id in ("alpha::nope.md", "repo:alpha"):
         code, _, err = run(capsys, "deps", asset_id, "--output", str(output))
-        assert code == 4
-        assert f"{asset_id}: not in the graph" in err
+        assert code == 2  # a usage error, like an unknown practice
+        assert f"{asset_id}: no such asset in the graph" in err

@@ -136,4 +136,4 @@ def test_show_prints_one_asset(
     assert main(["show", asset_id, *common]) == 0
     text = capsys.readouterr().out
     assert "skill-name-invalid" in text and "Cache Strategies" in text
-    assert main(["show", "acme-agents::nope.md", *common]) == 4
+    assert main(["show", "acme-agents::nope.md", *common]) == 2  # a usage error

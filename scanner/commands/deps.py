@@ -9,9 +9,9 @@ from typing import Any
 from scanner.config import Config
 from scanner.errors import ScannerError
 from scanner.graph import Neighbourhood, NodeType, load_graph_export, neighbourhood
-from scanner.ids import ID_FORM
 from scanner.mermaid import to_mermaid
 from scanner.models import JsonObject, JsonValue
+from scanner.suggest import unknown_asset
 from scanner.writer import dump_json
 
 FORMATS = ("text", "json", "mermaid")
@@ -100,9 +100,8 @@ def run(opts: Config, asset_id: str, *, reverse: bool, depth: int, fmt: str) -> 
         raise ScannerError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     graph, _ = load_graph_export(opts.output)
     if asset_id not in graph or graph.nodes[asset_id].get("node_type") == NodeType.REPOSITORY:
-        raise ScannerError(
-            f"{asset_id}: not in the graph of {opts.output} (ids look like {ID_FORM})"
-        )
+        nodes = [n for n, data in graph.nodes(data=True) if data.get("node_type") == NodeType.ASSET]
+        raise unknown_asset(asset_id, set(nodes), f"the graph of {opts.output}")
     hood = neighbourhood(graph, asset_id, reverse=reverse, depth=depth)
     if fmt == "mermaid":
         sys.stdout.write(to_mermaid(graph, hood))

@@ -10,11 +10,12 @@ from rich.console import Console
 from scanner.classify import RuleOutcome, explain_asset, format_points, verdicts
 from scanner.commands.catalog import load_classified
 from scanner.config import Config
-from scanner.errors import ExitCode, ScannerError
+from scanner.errors import ExitCode
 from scanner.escape import console
-from scanner.ids import ID_FORM, pin_to_asset_id
+from scanner.ids import pin_to_asset_id
 from scanner.models import JsonObject, JsonValue
 from scanner.practices import Practice
+from scanner.suggest import unknown_asset
 from scanner.writer import dump_json
 
 
@@ -33,9 +34,7 @@ def run(opts: Config, asset_id: str) -> int:
     classified = load_classified(opts)
     asset = classified.by_id.get(asset_id)
     if asset is None:
-        raise ScannerError(
-            f"{asset_id}: no such asset in {classified.catalog_path} (ids look like {ID_FORM})"
-        )
+        raise unknown_asset(asset_id, classified.by_id, str(classified.catalog_path))
     outcomes = explain_asset(
         asset,
         classified.practices,

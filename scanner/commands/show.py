@@ -8,11 +8,10 @@ from rich.console import Console
 
 from scanner.catalog import read_catalog
 from scanner.config import Config
-from scanner.errors import ScannerError
 from scanner.escape import console
-from scanner.ids import ID_FORM
 from scanner.layout import CATALOG_JSON
 from scanner.models import JsonValue
+from scanner.suggest import unknown_asset
 from scanner.writer import dump_json
 
 
@@ -21,7 +20,7 @@ def run(opts: Config, asset_id: str) -> int:
     catalog = read_catalog(path)
     entry = catalog.entry_ids().get(asset_id)
     if entry is None:
-        raise ScannerError(f"{asset_id}: no such asset in {path} (ids look like {ID_FORM})")
+        raise unknown_asset(asset_id, catalog.entry_ids(), str(path))
     found = entry.to_json()
     related = [
         i.to_json()
