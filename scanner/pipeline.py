@@ -7,7 +7,6 @@ ones after the catalog again, from the catalog already in the output folder."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import resource
 import time
@@ -42,7 +41,7 @@ from scanner.graph import (
     load_graph_export,
 )
 from scanner.labels import load_tune_exemplars
-from scanner.layout import CATALOG_JSON, DIFF_JSON, GRAPH_JSON, SITE_DIR
+from scanner.layout import CATALOG_JSON, GRAPH_JSON, SITE_DIR
 from scanner.marketplace import Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
 from scanner.output_state import output_lock, refuse_symlinks
@@ -53,14 +52,20 @@ from scanner.practices import (
     all_featured_pins,
     load_practices,
 )
+from scanner.progress import NoProgress, ScanProgress
 from scanner.publishing import PUBLISHING_FILE, Publishing, judge, load_publishing, publishing_json
 from scanner.redaction import redact_discovery, redact_sources
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
+from scanner.report_file import read_report
 from scanner.site import SiteInput, site_files
 from scanner.sources import load_sources
 from scanner.validate import catalog_issues
 
 log = logging.getLogger("scanner")
+
+# How a scan's report names its baseline (committed in reports/: no paths, no clock).
+SCAN_BASELINE = "the catalog this scan replaced (catalog/catalog.json as the previous scan left it)"
+FIRST_SCAN = "the first scan of this output folder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +83,24 @@ class StageStats:
 
 
 class _Timer:
-    def __init__(self) -> None:
+    """Times each stage, and tells the progress display when one starts and ends."""
+
+    def __init__(self, progress: ScanProgress | None = None) -> None:
         self.stages: dict[str, StageStats] = {}
+        self.progress: ScanProgress = progress or NoProgress()
 
     @contextmanager
     def stage(
-        self, name: str, counters: Callable[[], Mapping[str, int]] | None = None
+        self,
+        name: str,
+        counters: Callable[[], Mapping[str, int]] | None = None,
+        *,
+        steps: int | None = None,
     ) -> Iterator[None]:
         started = time.perf_counter()
+        self.progress.stage_started(name, steps)
         yield
+        self.progress.stage_finished(name)
         usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         self.stages[name] = StageStats(
@@ -178,17 +192,11 @@ def analyse(
         )
         extra: list[ScanIssue] = [*graph.issues, *catalog_issues(assets, discovery.repo_files)]
         catalog = assemble_catalog(current, discovery, enrichment, extra)
-        diff = report.diff_catalogs(old, catalog, pairing, all_featured_pins(manifests.practices))
+        diff = replace(
+            report.diff_catalogs(old, catalog, pairing, all_featured_pins(manifests.practices)),
+            baseline=SCAN_BASELINE if old is not None else FIRST_SCAN,
+        )
     return Analysis(catalog, graph, assignments, diff, neighbours)
-
-
-def _read_report(output: Path) -> JsonObject | None:
-    """The diff report on disk: what the last scan that changed the catalog found."""
-    try:
-        data = json.loads((output / DIFF_JSON).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def site_input(output: Path, manifests: Manifests, analysis: Analysis) -> SiteInput:
@@ -204,7 +212,7 @@ def site_input(output: Path, manifests: Manifests, analysis: Analysis) -> SiteIn
             graph = None  # no graph export yet: pages list no references
     diff = analysis.diff
     report_doc = (
-        diff.to_json() if diff is not None and not diff.catalog_unchanged else _read_report(output)
+        diff.to_json() if diff is not None and not diff.catalog_unchanged else read_report(output)
     )
     return SiteInput(
         catalog=catalog,
@@ -291,21 +299,24 @@ def failure_listing(sources: Sequence[SyncResult]) -> str:
 
 
 def run_scan(
-    config: Config, *, offline: bool, remote: Mapping[str, str | None] | None = None
+    config: Config,
+    *,
+    offline: bool,
+    remote: Mapping[str, str | None] | None = None,
+    progress: ScanProgress | None = None,
 ) -> ScanOutcome:
     """Every stage. `remote`: the commits `freshness.check_before_scan` just saw upstream,
     which spare the fetch of clones that have them. A finished scan is recorded for the next
-    one's no-op check."""
+    one's no-op check. `progress` hears of each stage and repository as they go."""
     specs = load_sources(config.sources)  # a bad manifest stops here: nothing is cloned
     manifests = load_manifests(config)
-    timer = _Timer()
-    inputs = freshness.inputs_digest(
-        config.sources, freshness.scan_inputs(config), config.output
-    )
+    timer = _Timer(progress)
+    shown = timer.progress
+    inputs = freshness.inputs_digest(config.sources, freshness.scan_inputs(config), config.output)
     with lock.workdir_lock(config.workdir), output_lock(config.output):
         refuse_symlinks(config.output)  # before anything in it is read or written
         freshness.forget(config.workdir)  # a scan stopped half-way leaves no record behind
-        with timer.stage("sync"):
+        with timer.stage("sync", steps=len(specs)):
             if offline:
                 sources = store.inspect_clones(specs, config.workdir)
             else:
@@ -315,6 +326,7 @@ def run_scan(
                     timeout=config.timeout,
                     jobs=config.effective_jobs,
                     known=remote or {},
+                    on_progress=lambda name, action: shown.step("sync", name, action, done=True),
                 )
         sources = redact_sources(tuple(sources))
         if not any(s.ok for s in sources):
@@ -327,11 +339,18 @@ def run_scan(
             return discovery.stats() if discovery is not None else {}
 
         with (
-            timer.stage("discover", discover_counters),
+            timer.stage("discover", discover_counters, steps=sum(1 for s in sources if s.ok)),
             ExtractionCache.in_workdir(config.workdir) as cache,
         ):
             discovery = redact_discovery(
-                discover_all(sources, jobs=config.effective_jobs, cache=cache)
+                discover_all(
+                    sources,
+                    jobs=config.effective_jobs,
+                    cache=cache,
+                    on_progress=lambda repo, action, done: shown.step(
+                        "discover", repo, action, done=done
+                    ),
+                )
             )
         baseline = load_baseline(config.output / CATALOG_JSON)
         analysis = analyse(config, manifests, sources, discovery, baseline, timer)

@@ -136,7 +136,7 @@ def test_default_baseline_is_the_committed_catalog_and_refs_pick_others(
     empty_tree = git(project.path, "hash-object", "-t", "tree", "-w", "/dev/null")
     git(project.path, "branch", "empty", git(project.path, "commit-tree", empty_tree, "-m", "0"))
     code, data, err = run_diff(out, capsys, "--json", "--baseline-ref", "empty")
-    assert code == 0 and "absent: empty baseline" in err
+    assert code == 0 and "no catalog/catalog.json committed at" in err
     assert len(json.loads(data)["new"]) == 2
 
 
@@ -144,7 +144,8 @@ def test_outside_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = tmp_path / "out"
     write_catalog(out, V1)
     code, text, err = run_diff(out, capsys)
-    assert code == 0 and "No baseline catalog" in text and "empty baseline" in err
+    assert code == 0 and "No baseline catalog (no catalog committed at HEAD)" in text
+    assert "baseline: no catalog committed at HEAD" in err
     code, _, err = run_diff(out, capsys, "--baseline-ref", "HEAD")
     assert code == 4 and "needs a git repository" in err
 

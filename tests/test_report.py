@@ -393,6 +393,7 @@ def test_json_schema_is_stable() -> None:
     current = cat([src("alpha", NEW)], [asset("alpha", "b.md", "1" * 40, "command")])
     data = diff_catalogs(baseline, current).to_json()
     assert sorted(data) == [
+        "baseline",
         "broken_pins",
         "changed",
         "counts",

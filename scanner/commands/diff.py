@@ -14,6 +14,7 @@ serve as hints otherwise (a pull request's check has no checkouts)."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -64,10 +65,13 @@ def load_baseline_catalog(
     if baseline_ref is not None:
         found = _catalog_at_ref(catalog, baseline_ref, required=True)
         where = f"{CATALOG_JSON} at {baseline_ref}"
-        return found, where if found is not None else f"{where} (absent: empty baseline)"
+        return (
+            found,
+            where if found is not None else f"no {CATALOG_JSON} committed at {baseline_ref}",
+        )
     found = _catalog_at_ref(catalog, "HEAD", required=False)
     if found is None:
-        return None, "empty baseline (no committed catalog at HEAD)"
+        return None, "no catalog committed at HEAD"
     return found, f"{CATALOG_JSON} at HEAD"
 
 
@@ -123,7 +127,7 @@ def run(opts: Config, *, exit_code: bool, baseline: Path | None, baseline_ref: s
     baseline_catalog, where = load_baseline_catalog(
         opts.output, baseline=baseline, baseline_ref=baseline_ref
     )
-    diff = compute(opts, baseline_catalog, featured_pins(opts, console))
+    diff = replace(compute(opts, baseline_catalog, featured_pins(opts, console)), baseline=where)
     if opts.json:
         sys.stdout.write(dump_json(diff.to_json()))
     else:

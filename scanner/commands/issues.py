@@ -9,12 +9,13 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from scanner.catalog import read_catalog
 from scanner.config import Config
 from scanner.errors import ExitCode, UsageError
+from scanner.escape import console as escape
+from scanner.escape import markdown_code, markdown_text
 from scanner.ids import asset_id
 from scanner.layout import CATALOG_JSON
 from scanner.models import JsonValue, ScanIssue, Severity
@@ -24,21 +25,6 @@ from scanner.writer import dump_json
 FORMATS = ("table", "markdown", "json")
 # Most severe first: --severity S keeps S and everything above it.
 RANKED = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-
-
-def for_console(text: str) -> str:
-    """Harvested text for a Rich table cell: its markup printed, not applied. The one place
-    this command escapes for the console (to become the project's escaping function)."""
-    return escape(" ".join(text.split()))
-
-
-def for_markdown(text: str) -> str:
-    """Harvested text for a Markdown table cell: one line, no cell break, no live markup. The
-    one place this command escapes for Markdown."""
-    flat = " ".join(text.split())
-    for char in "\\`*_[]|<>~":
-        flat = flat.replace(char, f"\\{char}")
-    return flat
 
 
 def where(issue: ScanIssue) -> str:
@@ -85,8 +71,13 @@ def markdown(issues: Sequence[ScanIssue]) -> str:
     if issues:
         lines += ["| severity | code | where | message |", "| --- | --- | --- | --- |"]
         for i in issues:
-            cells = (i.severity.value, i.code, where(i), i.message)
-            lines.append("| " + " | ".join(for_markdown(c) for c in cells) + " |")
+            cells = (
+                i.severity.value,
+                markdown_code(i.code, table=True),
+                markdown_code(where(i), table=True),
+                markdown_text(i.message),
+            )
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -104,9 +95,9 @@ def table(issues: Sequence[ScanIssue], total: int) -> Table:
     for i in issues:
         grid.add_row(
             f"[{styles[i.severity]}]{i.severity.value}[/]",
-            for_console(i.code),
-            for_console(where(i)),
-            for_console(i.message),
+            escape(i.code),
+            escape(where(i)),
+            escape(i.message),
         )
     return grid
 

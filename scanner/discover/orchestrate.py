@@ -10,7 +10,7 @@ read at all, and in one whose commit changed only the files whose blob changed a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from scanner.discover.cache import ExtractionCache, extraction_version
 from scanner.discover.plan import RepoPlan, key_of_repo, reuse_repo
@@ -30,15 +30,19 @@ def discover_all(
     jobs: int = 1,
     cache: ExtractionCache | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    on_progress: Callable[[str, str, bool], None] | None = None,
 ) -> Discovery:
     """Discover every repository that synced; failed ones contribute nothing here (the catalog
-    stage keeps their previous assets as stale).
+    stage keeps their previous assets as stale). `on_progress(repo, action, done)` reports
+    each repository: parsing (a chunk of its files), then done or cached.
 
     `cache` makes it incremental. `jobs` > 1 parses in that many worker processes when the scan
     has at least PARALLEL_MIN_FILES files to parse; one stream of chunks crosses repository
     boundaries, so no worker waits for the next repository to be read."""
     synced = [sync for sync in results if sync.ok]
-    return _discover(synced, jobs=jobs, cache=cache, max_file_bytes=max_file_bytes)
+    return _discover(
+        synced, jobs=jobs, cache=cache, max_file_bytes=max_file_bytes, on_progress=on_progress
+    )
 
 
 def discover_repo(
@@ -59,7 +63,9 @@ def _discover(
     jobs: int,
     cache: ExtractionCache | None,
     max_file_bytes: int,
+    on_progress: Callable[[str, str, bool], None] | None = None,
 ) -> Discovery:
+    report = on_progress or (lambda repo, action, done: None)
     version = cache.version if cache is not None else extraction_version()
     found: dict[int, RepoDiscovery] = {}
     changed: list[tuple[int, SyncResult]] = []
@@ -70,6 +76,7 @@ def _discover(
         reused = reuse_repo(sync, cache, repo_key)
         if reused is not None:
             found[index] = reused
+            report(sync.name, "unchanged, from the cache", True)
         else:
             changed.append((index, sync))
 
@@ -95,10 +102,12 @@ def _discover(
     try:
         for index, outcomes in workers.run(all_chunks(), parallel=to_parse >= PARALLEL_MIN_FILES):
             plans[index].absorb(outcomes)
+            report(syncs[index].name, "parsing", False)
     finally:
         workers.close()
     for index, plan in plans.items():
         found[index] = plan.finish()
+        report(syncs[index].name, "done", True)
     return Discovery(tuple(found[index] for index in sorted(found)))
 
 

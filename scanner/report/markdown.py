@@ -59,10 +59,14 @@ def _summary_lines(diff: ScanDiff) -> list[str]:
         f"({c['assets_before']} → {c['assets_after']} assets in {c['repositories']} repositories)",
         "",
     ]
+    named = f" ({diff.baseline})" if diff.baseline else ""
     if not diff.has_baseline:
-        lines += ["No baseline catalog: every asset counts as new.", ""]
-    elif not diff.has_changes:
-        lines += ["No asset changed since the baseline.", ""]
+        lines += [f"No baseline catalog{named}: every asset counts as new.", ""]
+    else:
+        if diff.baseline:
+            lines += [f"Baseline: {diff.baseline}.", ""]
+        if not diff.has_changes:
+            lines += ["No asset changed since the baseline.", ""]
     lines += [
         "| repository | commits | new | changed | moved | removed | reclassified |",
         "| --- | --- | --: | --: | --: | --: | --: |",

@@ -199,6 +199,9 @@ class ScanDiff:
     has_baseline: bool = True
     # Practices below the publishing threshold: (plugin, reasons); left out of marketplace.json.
     withheld: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # What the catalog was compared with, in words: every place that shows the numbers (the
+    # terminal, the report, `scanner diff`) names it, so that their numbers can be checked.
+    baseline: str = ""
 
     def repos_with(self, status: RepoStatus) -> tuple[RepoChange, ...]:
         return tuple(r for r in self.repositories if r.status is status)
@@ -241,6 +244,7 @@ class ScanDiff:
         return {
             "schema_version": REPORT_SCHEMA_VERSION,
             "has_baseline": self.has_baseline,
+            "baseline": self.baseline,
             "counts": counts,
             "repositories": [r.to_json() for r in self.repositories],
             "new": [a.to_json() for a in self.new],
