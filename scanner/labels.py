@@ -185,7 +185,12 @@ def tune_exemplars(sets: Sequence[LabelSet]) -> dict[tuple[str, str], tuple[str,
 
 
 def labels_dir_for(practices_dir: Path) -> Path:
-    """tests/data/ of the checkout that holds `manifests/practices/`."""
+    """The labelled sets that go with a practices folder: the `labels-*.yaml` beside it when
+    there are any (the demo: examples/practices/ and examples/labels-backend.yaml), else
+    tests/data/ of the checkout that holds `manifests/practices/`."""
+    beside = practices_dir.parent
+    if beside.is_dir() and any(beside.glob(LABELS_GLOB)):
+        return beside
     return practices_dir.parent.parent / DEFAULT_LABELS_DIR
 
 

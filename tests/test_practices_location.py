@@ -57,3 +57,23 @@ def test_demo_report_is_clean_and_practices_option_reaches_the_pipeline(
     assert report["counts"]["broken_pins"] > 0
     marketplace = json.loads((real / ".claude-plugin/marketplace.json").read_text("utf-8"))
     assert marketplace["name"] == "proagent-marketplace"  # manifests/marketplace.yaml
+
+
+def test_eval_runs_offline_on_the_demo_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    built = _demo_module().build(tmp_path / "demo")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(built.gitconfig))
+    monkeypatch.chdir(ROOT)
+    common = ["--sources", "examples/sources.yaml", "--output", str(tmp_path / "out")]
+    assert main(["scan", *common, "--workdir", str(tmp_path / "work")]) == 0
+    capsys.readouterr()
+    assert main(["eval", "examples/labels-backend.yaml", *common, "--json"]) == 0
+    (labelled,) = json.loads(capsys.readouterr().out)["sets"]
+    assert labelled["practice"] == "backend" and labelled["schema_version"] == 2
+    splits = {s["split"]: s for s in labelled["splits"]}
+    assert set(splits) == {"heldout", "tune"}
+    catalog = json.loads((tmp_path / "out/catalog/catalog.json").read_text(encoding="utf-8"))
+    # Every sample asset is labelled, and every label names an asset of the demo's catalog.
+    assert sum(s["labelled_assets"] for s in splits.values()) == len(catalog["assets"])
+    assert all(s["not_in_catalog"] == [] for s in splits.values())
