@@ -90,3 +90,5 @@ def test_scanner_site_writes_what_a_scan_writes(
     assert {p: p.read_bytes() for p in (out / "site").rglob("*") if p.is_file()} == scanned
     assert main(["site", *common, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["changed"] is False
+    # The completion marker was taken away and written again: the output is still whole.
+    assert main(["verify-output", *common]) == 0
