@@ -16,10 +16,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from scanner.errors import ManifestError
+from scanner.errors import ManifestError, UsageError
 from scanner.ids import pin_to_asset_id
 from scanner.practices import Practice, pin_problem
+from scanner.schema_errors import problems
 from scanner.structured import load_manifest_yaml
+from scanner.suggest import did_you_mean
 
 DEFAULT_LABELS_DIR = Path("tests/data")
 LABELS_GLOB = "labels-*.yaml"
@@ -109,14 +111,13 @@ class LabelSet:
         return tuple(label for label in self.labels if label.split == split)
 
 
-def _problems(err: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: {e['msg']}"
-        for e in err.errors(include_url=False)
-    ]
-
-
 def _read(path: Path) -> _FileV1 | _FileV2:
+    if not path.is_file():
+        # A path given on the command line that is not there: not an invalid manifest.
+        siblings = (
+            sorted(p.name for p in path.parent.glob(LABELS_GLOB)) if path.parent.is_dir() else []
+        )
+        raise UsageError(f"{path}: labelled set not found{did_you_mean(path.name, siblings)}")
     raw = load_manifest_yaml(path)
     if not isinstance(raw, dict) or raw.get("schema_version") not in (1, 2):
         raise ManifestError(str(path), ["schema_version: must be 1 or 2"])
@@ -124,7 +125,7 @@ def _read(path: Path) -> _FileV1 | _FileV2:
     try:
         return model.model_validate(raw)
     except ValidationError as err:
-        raise ManifestError(str(path), _problems(err)) from err
+        raise ManifestError(str(path), problems(err, model)) from err
 
 
 def load_labels(path: Path, practices: Sequence[Practice]) -> LabelSet:

@@ -280,7 +280,7 @@ def test_eval_with_unknown_assets_is_partial_and_bad_labels_fatal(
     assert "unknown domain(s) nosuch" in capsys.readouterr().err
     no_split = write_labels(workspace, [{"asset": SOUP, "domains": []}])
     assert run("eval", str(no_split)) == 4
-    assert "labels.0.split" in capsys.readouterr().err
+    assert "labels.0: missing required key 'split'" in capsys.readouterr().err
     old_style = write_labels(
         workspace, [{"asset": "agents/docs/soup.md", "domains": [], "split": "tune"}]
     )

@@ -146,3 +146,27 @@ def test_an_unknown_asset_id_is_a_usage_error_with_the_nearest_id(
     # The pin form (<repo>/<path>) of a real asset: the id form is suggested.
     assert main([command, real.replace("::", "/"), *common]) == 2
     assert f"did you mean {real!r}? ids are written <repo>::<path>" in capsys.readouterr().err
+
+
+def test_a_missing_labels_file_is_not_found_and_a_mistyped_key_gets_a_suggestion(
+    demo_output: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
+    common = ["--output", str(demo_output), "--sources", "examples/sources.yaml"]
+    assert main(["eval", "examples/labels-backnd.yaml", *common]) == 2
+    err = capsys.readouterr().err
+    assert "labelled set not found (did you mean 'labels-backend.yaml'?)" in err
+    assert "invalid manifest" not in err
+    labels = tmp_path / "labels-backend.yaml"
+    labels.write_text(
+        "schema_version: 2\npractice: backend\nlabels:\n"
+        "  - asset: 'acme-agents::CLAUDE.md'\n    domians: []\n    split: tune\n",
+        encoding="utf-8",
+    )
+    assert main(["eval", str(labels), *common]) == 4
+    err = capsys.readouterr().err
+    assert "unknown key 'domians' (did you mean 'domains'?)" in err
+    assert "Value error" not in err
