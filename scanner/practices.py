@@ -17,6 +17,7 @@ from typing import Any, Literal
 import pathspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from scanner.config import DEFAULT_PRACTICES
 from scanner.errors import ManifestError
 from scanner.formats import HOOK_EVENTS
 from scanner.formats.hooks import hook_event_hint
@@ -25,7 +26,8 @@ from scanner.schema_errors import known_keys, unknown_key
 from scanner.structured import brief, load_manifest_yaml
 
 SCHEMA_VERSION = 1
-DEFAULT_PRACTICES_DIR = Path("manifests/practices")
+# Where the practices are is Config.practices_dir; this is its default, spelled in config.
+DEFAULT_PRACTICES_DIR = DEFAULT_PRACTICES
 
 # What keyword rules are matched against, and what code-signal rules read from an asset.
 TextField = Literal["name", "title", "description", "tags", "headings", "path"]
@@ -507,10 +509,3 @@ def load_practices(folder: Path) -> tuple[Practice, ...]:
             problem = f"plugin: {practice.plugin!r} is already the plugin of {first}"
             raise ManifestError(str(path), [problem])
     return tuple(sorted(practices, key=lambda p: p.id))
-
-
-def resolve_practices_dir(sources: Path) -> Path:
-    """manifests/practices/ in the current directory, else beside the sources manifest."""
-    if DEFAULT_PRACTICES_DIR.is_dir():
-        return DEFAULT_PRACTICES_DIR
-    return sources.parent / "practices"
