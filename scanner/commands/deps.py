@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.config import Config
 from scanner.errors import ScannerError
+from scanner.escape import visible
 from scanner.graph import Neighbourhood, NodeType, load_graph_export, neighbourhood
 from scanner.mermaid import to_mermaid
 from scanner.models import JsonObject, JsonValue
@@ -103,10 +104,11 @@ def run(opts: Config, asset_id: str, *, reverse: bool, depth: int, fmt: str) -> 
         nodes = [n for n, data in graph.nodes(data=True) if data.get("node_type") == NodeType.ASSET]
         raise unknown_asset(asset_id, set(nodes), f"the graph of {opts.output}")
     hood = neighbourhood(graph, asset_id, reverse=reverse, depth=depth)
+    # Paths and names are harvested: a control character is shown, never sent to a terminal.
     if fmt == "mermaid":
-        sys.stdout.write(to_mermaid(graph, hood))
+        sys.stdout.write(visible(to_mermaid(graph, hood), newlines=True))
     elif fmt == "json" or opts.json:
-        sys.stdout.write(dump_json(as_json(graph, hood)))
+        sys.stdout.write(dump_json(as_json(graph, hood)))  # JSON escapes control characters
     else:
-        sys.stdout.write(as_text(graph, hood))
+        sys.stdout.write(visible(as_text(graph, hood), newlines=True))
     return 0

@@ -230,3 +230,34 @@ def test_console() -> None:
     assert console("\x1b[31m\u202e") == "\\x1b[31m\\u202e"
     assert console("a\nb") == "a\\nb"
     assert console("a\nb", newlines=True) == "a\nb"
+
+
+def test_paths_with_bidi_and_c1_controls_reach_no_terminal(module_env: Path) -> None:
+    """Paths with C0 controls are refused (unsafe-path); a bidi override (Trojan Source:
+    `\u202e` reverses what follows) or a C1 CSI (`\x9b`, ESC [ in one byte) is a legal path.
+    `scanner deps` printed such paths to the terminal as they were."""
+    tricky = "skills/gnp.\u202eexe\x9b2J/SKILL.md"
+    repo = make_repo(
+        module_env / "remotes" / "tricky",
+        {
+            tricky: skill("tricky"),
+            "skills/other/SKILL.md": skill("other", body=f"See [it](../../{tricky}).\n"),
+        },
+    )
+    (module_env / "tricky").mkdir()
+    run = scan(module_env / "tricky", {"tricky": repo.url})
+    assert run.code == 0, run.stderr
+    assert f"tricky::{tricky}" in run.assets
+    common = ["--output", str(run.out), "--workdir", str(run.work)]
+    for args in (
+        ["deps", "tricky::skills/other/SKILL.md"],
+        ["deps", "tricky::skills/other/SKILL.md", "--format", "mermaid"],
+        ["show", f"tricky::{tricky}"],
+        ["catalog", "--practice", "backend"],
+        ["graph"],
+    ):
+        code, out, err = run_cli([*args, *common])
+        assert code == 0, (args, err)
+        assert "\u202e" not in out + err and "\x9b" not in out + err, args
+    plugin = (run.out / "plugins/proagent-backend/CLAUDE.md").read_text("utf-8")
+    assert "\u202e" not in plugin and "\x9b" not in plugin
