@@ -126,9 +126,9 @@ def test_property_redaction_leaves_no_secret_and_is_idempotent(
 def test_property_redaction_is_linear(sample: str) -> None:
     def cost(size: int) -> float:
         text = (sample * (size // len(sample) + 1))[:size]
-        started = time.perf_counter()
+        started = time.process_time()
         redact(text)
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     small, large = cost(64 * 1024), cost(256 * 1024)
     assert large < 10 * max(small, 0.01), (small, large)
