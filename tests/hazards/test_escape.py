@@ -261,3 +261,19 @@ def test_paths_with_bidi_and_c1_controls_reach_no_terminal(module_env: Path) -> 
         assert "\u202e" not in out + err and "\x9b" not in out + err, args
     plugin = (run.out / "plugins/proagent-backend/CLAUDE.md").read_text("utf-8")
     assert "\u202e" not in plugin and "\x9b" not in plugin
+
+
+def test_rich_markup_in_a_git_error(module_env: Path) -> None:
+    """A git error quotes the URL it failed on: `[/x]` in it crashed the scan's summary (Rich
+    read it as a closing tag, exit 70), and `scanner sync` printed it in a table."""
+    good = make_repo(module_env / "remotes" / "fine", {"skills/ok/SKILL.md": skill("ok")})
+    broken = f"file://{module_env}/remotes/[/x]/[bold]gone"
+    (module_env / "markup").mkdir()
+    run = scan(module_env / "markup", {"fine": good.url, "gone": broken})
+    assert run.code == 3, run.stderr
+    assert "[/x]" in run.stderr and "internal error" not in run.stderr
+    sources = sorted((module_env / "markup").glob("sources-*.yaml"))[-1]
+    code, _, err = run_cli(
+        ["sync", "--sources", str(sources), "--workdir", str(run.work), "--timeout", "30"]
+    )
+    assert code == 3 and "internal error" not in err
