@@ -39,7 +39,7 @@ from scanner.rules import (
     field_factor,
     may_match,
 )
-from scanner.similarity import Exemplars, SimilarityModel, build_model
+from scanner.similarity import Exemplars, Nearest, SimilarityModel, build_model
 
 __all__ = ["asset_text", "classify", "explain_asset", "neighbours_from_edges", "tokens", "verdicts"]
 
@@ -221,11 +221,18 @@ class _Evidence:
 
     asset_id: str
     model: SimilarityModel
-    exemplar_scores: Mapping[str, float]
+    nearest: Mapping[DomainKey, Nearest]  # the closest exemplar of each domain that has one
+    definitions: Mapping[DomainKey, float]  # cosine with each definition sharing a term
 
 
 def _evidence(asset: Asset, model: SimilarityModel) -> _Evidence:
-    return _Evidence(asset.id, model, model.exemplar_scores(asset.id))
+    scores = model.exemplar_scores(asset.id)
+    return _Evidence(
+        asset.id,
+        model,
+        model.nearest_by_domain(asset.id, scores),
+        model.definition_scores(asset.id),
+    )
 
 
 def _similarity_outcomes(
@@ -239,7 +246,7 @@ def _similarity_outcomes(
     label = "similar to exemplar"
     nearest = None
     if settings.exemplar_weight > 0:
-        nearest = evidence.model.nearest(evidence.asset_id, key, evidence.exemplar_scores)
+        nearest = evidence.nearest.get(key)
     if nearest is None:
         out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, ""))
     elif nearest.score >= settings.exemplar_floor:
@@ -259,7 +266,7 @@ def _similarity_outcomes(
     label = "definition"
     score = 0.0
     if settings.definition_weight > 0:
-        score = evidence.model.definition(evidence.asset_id, key)
+        score = evidence.definitions.get(key, 0.0)
     if score >= settings.definition_floor:
         points = _points(score * settings.definition_weight)
         terms = evidence.model.definition_terms(evidence.asset_id, key)

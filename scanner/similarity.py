@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scanner.ids import pin_to_asset_id
 from scanner.models import Asset, JsonValue
@@ -101,8 +101,8 @@ def _asset_counts(asset: Asset) -> dict[str, float]:
         "path": [asset.path],
     }
     counts: dict[str, float] = {}
-    for field, texts in fields.items():
-        weight = FIELD_WEIGHTS[field]
+    for name, texts in fields.items():
+        weight = FIELD_WEIGHTS[name]
         seen: Counter[str] = Counter()
         for text in texts:
             seen.update(terms(text))
@@ -147,6 +147,34 @@ class SimilarityModel:
     exemplars: Mapping[DomainKey, tuple[str, ...]]  # asset ids present in the catalog
     # term -> ((exemplar asset id, weight), ...): exemplars are compared through their terms
     postings: Mapping[str, tuple[tuple[str, float], ...]]
+    # exemplar asset id -> the domains it is an exemplar of; term -> ((domain, weight), ...) of
+    # the definitions: an asset is compared with every domain in one pass over its own terms.
+    exemplar_keys: Mapping[str, tuple[DomainKey, ...]] = field(default_factory=dict)
+    definition_postings: Mapping[str, tuple[tuple[DomainKey, float], ...]] = field(
+        default_factory=dict
+    )
+
+    def definition_scores(self, asset_id: str) -> dict[DomainKey, float]:
+        """Cosine of an asset with every definition that shares a term with it."""
+        scores: dict[DomainKey, float] = {}
+        for term, weight in self.vectors.get(asset_id, {}).items():
+            for key, other_weight in self.definition_postings.get(term, ()):
+                scores[key] = scores.get(key, 0.0) + weight * other_weight
+        return scores
+
+    def nearest_by_domain(
+        self, asset_id: str, scores: Mapping[str, float]
+    ) -> dict[DomainKey, Nearest]:
+        """`nearest` for every domain at once, from exemplar_scores (same ties: smaller id)."""
+        best: dict[DomainKey, tuple[float, str]] = {}
+        for exemplar, score in scores.items():
+            if score <= 0:
+                continue
+            for key in self.exemplar_keys.get(exemplar, ()):
+                found = best.get(key)
+                if found is None or (-score, exemplar) < (-found[0], found[1]):
+                    best[key] = (score, exemplar)
+        return {key: Nearest(ex, score) for key, (score, ex) in best.items()}
 
     def definition(self, asset_id: str, key: DomainKey) -> float:
         return cosine(self.vectors.get(asset_id, {}), self.definitions.get(key, {}))
@@ -231,9 +259,19 @@ def build_model(
     for exemplar in sorted({i for ids in present.values() for i in ids}):
         for term, weight in vectors[exemplar].items():
             postings.setdefault(term, []).append((exemplar, weight))
+    keys_of: dict[str, list[DomainKey]] = {}
+    for key, ids in sorted(present.items()):
+        for exemplar in ids:
+            keys_of.setdefault(exemplar, []).append(key)
+    definition_postings: dict[str, list[tuple[DomainKey, float]]] = {}
+    for key, vector in definitions.items():
+        for term, weight in vector.items():
+            definition_postings.setdefault(term, []).append((key, weight))
     return SimilarityModel(
         vectors=vectors,
         definitions=definitions,
         exemplars={k: v for k, v in sorted(present.items()) if v},
         postings={t: tuple(p) for t, p in postings.items()},
+        exemplar_keys={e: tuple(k) for e, k in keys_of.items()},
+        definition_postings={t: tuple(p) for t, p in definition_postings.items()},
     )
