@@ -126,10 +126,15 @@ def test_property_redaction_leaves_no_secret_and_is_idempotent(
 def test_property_redaction_is_linear(sample: str) -> None:
     def cost(size: int) -> float:
         text = (sample * (size // len(sample) + 1))[:size]
-        started = time.process_time()
-        redact(text)
-        return time.process_time() - started
+        best = float("inf")
+        for _ in range(3):  # CPU time, the best of three: one noisy reading is not a trend
+            started = time.process_time()
+            redact(text)
+            best = min(best, time.process_time() - started)
+        return best
 
     cost(1024)  # warm: the first call imports detect-secrets' plugins
     small, large = cost(64 * 1024), cost(256 * 1024)
-    assert large < 10 * max(small, 0.01), (small, large)
+    # Four times the text: about four times the time, where a square would be sixteen. The floor
+    # keeps a reading near the clock's resolution from making the ratio meaningless.
+    assert large < 10 * max(small, 0.02), (small, large)

@@ -159,7 +159,7 @@ def test_property_redaction_is_linear_on_lines_of_megabytes(piece: str) -> None:
             redact(text)
             best = min(best, time.process_time() - started)
         seconds.append(best)
-    assert seconds[1] < 4.0 * SIZES[1] / MIB, seconds  # under 4 s a mebibyte, in one line
+    # No absolute bound: speed figures belong to `make bench`; this test is about the shape.
     # Four times the text: about four times the time, where a square would be sixteen.
     assert seconds[1] < 10 * max(seconds[0], 0.02), seconds
 
