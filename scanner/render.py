@@ -10,13 +10,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from scanner.catalog import Catalog
 from scanner.errors import OutputError, ScannerError
-from scanner.escape import markdown_code, markdown_ours, markdown_text, markdown_url
 from scanner.formats.rules import PLUGIN_MANIFEST
 from scanner.layout import CATALOG_JSON, MARKETPLACE_FILE, PLUGINS_DIR, SOURCES_JSON, plugin_dir
+from scanner.markdown_templates import render_markdown
 from scanner.marketplace import Marketplace, marketplace_json
 from scanner.models import SCHEMA_VERSION, JsonObject, JsonValue
 from scanner.output_state import MARKER, remove_marker, write_marker
@@ -47,26 +45,6 @@ def catalog_files(catalog: Catalog) -> dict[str, str]:
 
 
 # --- practice plugins ---------------------------------------------------------------------------
-
-
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("scanner", "templates"),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-    autoescape=False,  # Markdown and YAML, never HTML: harvested values go through a filter
-)
-# The one way a template shows harvested text (scanner.escape); manifest text is ours and
-# may hold Markdown on purpose.
-_ENV.filters.update(md=markdown_text, md_code=markdown_code, md_url=markdown_url)
-
-
-def _template(name: str, **context: object) -> str:
-    text = _ENV.get_template(name).render(**context)
-    # One trailing newline, LF only, no trailing spaces: stable bytes whatever the template.
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return markdown_ours("\n".join(lines)) + "\n"
 
 
 def plugin_paths(practice: Practice) -> list[str]:
@@ -138,22 +116,22 @@ def plugin_files(view: PluginView) -> dict[str, str]:
     practice = view.practice
     files = {
         PLUGIN_MANIFEST: dump_json(_plugin_json(practice, view.version)),
-        f"skills/{view.skill_name}/SKILL.md": _template(
+        f"skills/{view.skill_name}/SKILL.md": render_markdown(
             "SKILL.md.j2", view=view, description=_skill_description(view)
         ),
         "hooks/hooks.json": dump_json(_hooks_json(practice)),
         ".mcp.json": dump_json(_mcp_json(practice)),
-        "CLAUDE.md": _template("CLAUDE.md.j2", view=view),
-        "README.md": _template("README.md.j2", view=view),
+        "CLAUDE.md": render_markdown("CLAUDE.md.j2", view=view),
+        "README.md": render_markdown("README.md.j2", view=view),
     }
     for command in practice.commands:
         role = _command_role(command.name)
         hint = "[domain or task]" if role != "review" else "[file or folder to review]"
-        files[f"commands/{command.name}.md"] = _template(
+        files[f"commands/{command.name}.md"] = render_markdown(
             "command.md.j2", view=view, command=command, role=role, hint=hint
         )
     if practice.agent is not None:
-        files[f"agents/{practice.agent.name}.md"] = _template(
+        files[f"agents/{practice.agent.name}.md"] = render_markdown(
             "agent.md.j2", view=view, agent=practice.agent
         )
     return files

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import jinja2
-
+from scanner.markdown_templates import render_markdown
 from scanner.models import JsonObject
 from scanner.practices import Practice, term_tokens
 from scanner.publishing import RouterSpec
@@ -78,20 +77,12 @@ def router_plugin_json(spec: RouterSpec, version: str, routes: Sequence[RouteVie
     }
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("scanner", "templates"),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-    autoescape=False,  # Markdown, never HTML
-)
-
-
 def router_files(spec: RouterSpec, version: str, practices: Sequence[Practice]) -> dict[str, str]:
     """The router plugin's files, relative to its folder."""
     routes = route_views(practices)
     context = {"spec": spec, "routes": routes}
     return {
         ".claude-plugin/plugin.json": dump_json(router_plugin_json(spec, version, routes)),
-        f"commands/{spec.command}.md": _ENV.get_template("router-command.md.j2").render(**context),
-        "README.md": _ENV.get_template("router-README.md.j2").render(**context),
+        f"commands/{spec.command}.md": render_markdown("router-command.md.j2", **context),
+        "README.md": render_markdown("router-README.md.j2", **context),
     }

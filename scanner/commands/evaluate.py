@@ -19,7 +19,7 @@ from rich.table import Table
 
 from scanner.commands.catalog import load_classified
 from scanner.config import Config
-from scanner.errors import ExitCode, ScannerError
+from scanner.errors import ExitCode
 from scanner.escape import console
 from scanner.ids import pin_to_asset_id
 from scanner.labels import DEFAULT_LABELS_DIR, HELDOUT, Label, LabelSet, label_files, load_labels
@@ -309,13 +309,7 @@ def run(
     labels_dir: Path | None = None,
     split: str | None = None,
 ) -> int:
-    catalog = opts.output / "catalog" / "catalog.json"
-    if not catalog.is_file():
-        raise ScannerError(
-            f"{catalog}: no catalog to evaluate. Run `make demo` for the offline sample, or "
-            f"`scanner scan --output {opts.output}` (`make rescan`) for the real sources, then "
-            "`scanner eval` again."
-        )
+    # The CLI has checked that a catalog exists (cli.require_catalog, one message for all).
     paths = tuple(labels_paths) or label_files(labels_dir or DEFAULT_LABELS_DIR)
     classified = load_classified(opts)
     sets = [load_labels(path, classified.practices) for path in paths]
