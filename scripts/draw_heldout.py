@@ -13,7 +13,12 @@ The sample pools three sources so that both precision and recall are tested:
 - `neighbours`: assets the classifier puts in another practice only (near-miss negatives).
 Assets already in the practice's labelled set are never drawn.
 
-    python scripts/draw_heldout.py CATALOG_JSON LABELS_YAML --practice ID --searched FILE
+    python scripts/draw_heldout.py CATALOG_JSON LABELS_YAML --practice ID \
+        [--predicted N] [--neighbours N] [--searched FILE --from-searched N] [--exclude FILE]
+
+Round 2 drew in two steps: the predicted and neighbour pools first (before tuning started, so
+the tuners could be told which assets never to read), then the searched pool, excluding the
+first draw.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ from pathlib import Path
 import yaml
 
 
+def _ids(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 def _labelled(labels_file: Path) -> set[str]:
     document = yaml.safe_load(labels_file.read_text(encoding="utf-8"))
     return {entry["asset"] for entry in document.get("labels", [])}
@@ -35,37 +45,28 @@ def _labelled(labels_file: Path) -> set[str]:
 def draw(
     assets: list[dict[str, object]],
     practice: str,
-    labelled: set[str],
+    excluded: set[str],
     searched: list[str],
+    counts: dict[str, int],
     *,
-    size: int,
     seed: int,
 ) -> list[str]:
-    """The sample: equal shares of predicted and searched, the rest neighbours; a short pool
-    leaves its share to the others."""
+    """`counts[pool]` assets from each pool (fewer when a pool is short), never an excluded one
+    (already labelled, or drawn before), shuffled together."""
     known = {str(a["id"]) for a in assets}
-    fresh = sorted(known - labelled)
-    practices_of = {str(a["id"]): set(a.get("practices") or []) for a in assets}  # type: ignore[call-overload]
+    fresh = sorted(known - excluded)
+    practices_of = {str(a["id"]): {str(p) for p in a.get("practices") or []} for a in assets}  # type: ignore[attr-defined]
     pools = {
         "predicted": [i for i in fresh if practice in practices_of[i]],
-        "searched": sorted({i for i in searched if i in known and i not in labelled}),
+        "searched": sorted({i for i in searched if i in known and i not in excluded}),
         "neighbours": [i for i in fresh if practices_of[i] and practice not in practices_of[i]],
     }
     rng = random.Random(f"{seed}:{practice}")
-    for pool in pools.values():
-        rng.shuffle(pool)
-    shares = {"predicted": size * 2 // 5, "searched": size * 2 // 5}
-    shares["neighbours"] = size - shares["predicted"] - shares["searched"]
     chosen: list[str] = []
     for name in ("predicted", "searched", "neighbours"):
-        chosen += [i for i in pools[name] if i not in chosen][: shares[name]]
-    # Fill what a short pool left, from the pools in the same order.
-    for name in ("searched", "predicted", "neighbours"):
-        for asset_id in pools[name]:
-            if len(chosen) >= size:
-                break
-            if asset_id not in chosen:
-                chosen.append(asset_id)
+        pool = [i for i in pools[name] if i not in chosen]
+        rng.shuffle(pool)
+        chosen += pool[: counts.get(name, 0)]
     rng.shuffle(chosen)
     return chosen
 
@@ -75,19 +76,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("catalog", type=Path)
     parser.add_argument("labels", type=Path)
     parser.add_argument("--practice", required=True)
-    parser.add_argument("--searched", type=Path, required=True)
-    parser.add_argument("--size", type=int, default=36)
+    parser.add_argument("--searched", type=Path, help="ids found by searching, one per line")
+    parser.add_argument(
+        "--exclude", type=Path, action="append", default=[], help="ids drawn before"
+    )
+    parser.add_argument("--predicted", type=int, default=14)
+    parser.add_argument("--neighbours", type=int, default=8)
+    parser.add_argument("--from-searched", type=int, default=14)
     parser.add_argument("--seed", type=int, default=2)
     args = parser.parse_args(argv)
     assets = json.loads(args.catalog.read_text(encoding="utf-8"))["assets"]
-    searched = [
-        line.strip()
-        for line in args.searched.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    sample = draw(
-        assets, args.practice, _labelled(args.labels), searched, size=args.size, seed=args.seed
-    )
+    excluded = _labelled(args.labels)
+    for path in args.exclude:
+        excluded |= set(_ids(path))
+    counts = {
+        "predicted": args.predicted,
+        "searched": args.from_searched,
+        "neighbours": args.neighbours,
+    }
+    searched = _ids(args.searched) if args.searched else []
+    sample = draw(assets, args.practice, excluded, searched, counts, seed=args.seed)
     sys.stdout.write("".join(f"{asset_id}\n" for asset_id in sample))
     return 0
 
