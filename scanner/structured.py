@@ -42,12 +42,11 @@ class Parsed:
     problems: tuple[Problem, ...]
 
 
-class _DuplicateKeyLoader(yaml.SafeLoader):
-    """The safe loader, recording duplicate mapping keys instead of silently keeping the last."""
+class _DuplicateKeys(yaml.constructor.SafeConstructor):
+    """Safe-loader behaviour shared by both parsers: duplicate mapping keys recorded instead of
+    silently keeping the last, and odd scalars kept as text (see _scalar_or_text)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
+    duplicates: list[tuple[str, int]]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -73,14 +72,64 @@ class _DuplicateKeyLoader(yaml.SafeLoader):
         return value
 
 
+class _DuplicateKeyLoader(_DuplicateKeys, yaml.SafeLoader):
+    """The pure-Python safe loader: its error messages and lines are the ones we report."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
+
+
+class _FastDuplicateKeyLoader(_DuplicateKeys, yaml.CSafeLoader):
+    """libyaml's parser with the same safe constructor: several times faster. Used first; any
+    error at all sends the text to _DuplicateKeyLoader, so what a bad file reports is the same
+    with or without libyaml."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
+
+
 _SAFE_SCALARS = {
     "tag:yaml.org,2002:bool": yaml.SafeLoader.construct_yaml_bool,  # `!!bool maybe`: KeyError
     "tag:yaml.org,2002:float": yaml.SafeLoader.construct_yaml_float,
     "tag:yaml.org,2002:int": yaml.SafeLoader.construct_yaml_int,
     "tag:yaml.org,2002:timestamp": yaml.SafeLoader.construct_yaml_timestamp,
 }
+
+
+def _pure_scalar(loader: _DuplicateKeyLoader, node: yaml.Node) -> object:
+    return loader._scalar_or_text(node)
+
+
+def _fast_scalar(loader: _FastDuplicateKeyLoader, node: yaml.Node) -> object:
+    return loader._scalar_or_text(node)
+
+
 for _tag in _SAFE_SCALARS:
-    _DuplicateKeyLoader.add_constructor(_tag, _DuplicateKeyLoader._scalar_or_text)
+    _DuplicateKeyLoader.add_constructor(_tag, _pure_scalar)
+    _FastDuplicateKeyLoader.add_constructor(_tag, _fast_scalar)
+
+
+def _load_fast(text: str, loader_type: type[Any]) -> tuple[object, list[tuple[str, int]]] | None:
+    """The document and its duplicate keys by libyaml, or None when libyaml is missing or the
+    text fails in any way (the caller then parses with the pure-Python loader, whose report
+    is the one we give)."""
+    if not yaml.__with_libyaml__:
+        return None
+    try:
+        loader = loader_type(text)
+    except yaml.YAMLError:
+        return None
+    try:
+        data = loader.get_single_data()
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return None
+    except RecursionError:
+        return None
+    finally:
+        loader.dispose()
+    return data, list(getattr(loader, "duplicates", []))
 
 
 class _TooComplexError(Exception):
@@ -155,6 +204,9 @@ def parse_yaml(text: str, *, max_bytes: int = MAX_FRONTMATTER_BYTES) -> Parsed:
             False,
             (Problem("frontmatter-too-large", f"front matter is larger than {max_bytes} bytes"),),
         )
+    fast = _load_fast(text, _FastDuplicateKeyLoader)
+    if fast is not None:
+        return _checked(fast[0], fast[1])
     try:
         # The reader refuses control characters as soon as the loader is made.
         loader = _DuplicateKeyLoader(text)
@@ -177,9 +229,13 @@ def parse_yaml(text: str, *, max_bytes: int = MAX_FRONTMATTER_BYTES) -> Parsed:
         return Parsed(None, False, (Problem("yaml-parse-error", f"YAML value error: {detail}"),))
     finally:
         loader.dispose()
+    return _checked(loaded, loader.duplicates)
+
+
+def _checked(loaded: object, duplicates: list[tuple[str, int]]) -> Parsed:
     problems = [
         Problem("duplicate-key", f"key '{key}' appears more than once; the last one wins", line)
-        for key, line in loader.duplicates
+        for key, line in duplicates
     ]
     try:
         data = _to_json(loaded, _Budget(MAX_YAML_NODES), problems)
@@ -258,6 +314,19 @@ def load_manifest_yaml(path: Path) -> object:
         raise ManifestError(str(path), [f"cannot read the file: {err.strerror or err}"]) from err
     except UnicodeDecodeError as err:
         raise ManifestError(str(path), [f"not UTF-8 text (byte {err.start})"]) from err
+    fast = _load_fast(text, yaml.CSafeLoader)
+    if fast is not None:
+        raw: object = fast[0]
+    else:
+        raw = _load_manifest_slow(path, text)
+    problem = _check_expansion(raw)
+    if problem is not None:
+        raise ManifestError(str(path), [f"not a manifest: {problem}"])
+    return raw
+
+
+def _load_manifest_slow(path: Path, text: str) -> object:
+    """The pure-Python safe loader, for its error messages."""
     try:
         loader = yaml.SafeLoader(text)  # the reader refuses control characters here
     except yaml.YAMLError as err:
@@ -280,9 +349,6 @@ def load_manifest_yaml(path: Path) -> object:
         raise ManifestError(str(path), ["not valid YAML: nested too deeply"]) from err
     finally:
         loader.dispose()
-    problem = _check_expansion(raw)
-    if problem is not None:
-        raise ManifestError(str(path), [f"not a manifest: {problem}"])
     return raw
 
 
