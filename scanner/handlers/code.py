@@ -10,6 +10,7 @@ backend entry point (`code`). A source file with none of these signals is not an
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
 from functools import cache
 
@@ -133,9 +134,27 @@ def _describe(kind: AssetKind, language: str, details: dict[str, JsonValue]) -> 
     return f"Backend service in {language} using {joined('frameworks')}"
 
 
+@cache
+def _can_be_an_asset() -> re.Pattern[str]:
+    """What a source file must contain to be one of the three kinds: an imported module is text
+    of the file, and each kind needs an import with one of these prefixes (or the stream-json
+    marker). A file with none of them cannot be an asset, so tree-sitter need not read it: most
+    source files of the sources are application code and this skips them exactly."""
+    servers = [s.prefix for s in FRAMEWORK_IMPORTS if s.label in SERVER_FRAMEWORKS]
+    needles = {
+        CLAUDE_STREAM_MARKER,
+        *(s.prefix for s in MCP_SERVER_IMPORTS),
+        *(s.prefix for s in CLAUDE_IMPORTS),
+        *MCP_SDK_ROOTS,
+        *AGENT_SDK_ROOTS,
+        *servers,
+    }
+    return re.compile("|".join(re.escape(n) for n in sorted(needles)))
+
+
 def parse_source(fi: FileInput) -> HandlerResult | None:
     language = treesitter.language_for_path(fi.path)
-    if language is None:
+    if language is None or _can_be_an_asset().search(fi.text) is None:
         return None
     facts = treesitter.parse_code(fi.text.encode("utf-8"), language)
     kind, details = classify_code(facts, fi.text, fi.path)
