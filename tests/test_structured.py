@@ -57,3 +57,51 @@ def test_yaml_error_line_is_reported() -> None:
     parsed = parse_yaml("name: ok\ndescription: [unclosed\nother: 1\n")
     assert not parsed.ok
     assert parsed.problems[0].line >= 2
+
+
+def _front_matters() -> list[str]:
+    """Every front matter and YAML file we wrote: the examples, fixtures and manifests."""
+    root = Path(__file__).resolve().parent.parent
+    texts = []
+    for folder in ("examples", "tests/fixtures", "manifests"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".yaml", ".yml"):
+                texts.append(path.read_text(encoding="utf-8"))
+            elif path.suffix == ".md":
+                text = path.read_text(encoding="utf-8")
+                if text.startswith("---\n") and "\n---" in text[4:]:
+                    texts.append(text[4 : text.index("\n---", 4)])
+    return texts
+
+
+def test_libyaml_and_pure_python_loaders_agree_on_our_yaml() -> None:
+    """parse_yaml reads with libyaml first and falls back to PyYAML's own parser on failure;
+    on every YAML text of the project both give the same data and the same duplicate keys."""
+    import yaml
+
+    from scanner import structured
+
+    texts = [*_front_matters(), "a: 1\na: 2\nwhen: 2024-13-45\nbig: 0b" + "1" * 300 + "\n"]
+    assert len(texts) > 20 and yaml.__with_libyaml__
+    agreed = 0
+    for text in texts:
+        fast = structured._load_fast(text, structured._FastDuplicateKeyLoader)
+        slow = parse_yaml(text) if fast is None else None
+        if slow is not None:  # libyaml refused it: so does PyYAML (the demo's broken files)
+            assert not slow.ok
+            continue
+        loader = structured._DuplicateKeyLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+        assert fast == (data, loader.duplicates)
+        agreed += 1
+    assert agreed > 20
+
+
+def test_a_yaml_error_is_reported_by_the_pure_python_parser() -> None:
+    """libyaml words errors differently; the report must not depend on whether it is there."""
+    parsed = parse_yaml("a: b: c\n")
+    assert not parsed.ok
+    assert parsed.problems[0].message == "YAML error: mapping values are not allowed here"
