@@ -226,3 +226,21 @@ def test_unusable_cache_folder_scans_without_it(repo: GitRepo, tmp_path: Path) -
         found = discover_all(syncs, cache=cache)
     assert only(found).files_parsed == CANDIDATES - 1
     assert output_bytes(syncs, found) == output_bytes(syncs, discover_all(syncs))
+
+
+def test_a_payload_that_inflates_past_the_cap_is_corrupt_not_read() -> None:
+    """A zlib bomb planted in the cache (with a checksum recomputed to match) is refused after
+    inflating at most the cap, never held whole in memory."""
+    import zlib
+
+    from scanner.discover.cache import MAX_PAYLOAD_BYTES, decode_payload, encode_payload
+    from scanner.discover.codecs import CorruptEntryError
+
+    bomb = zlib.compress(b"[" + b" " * MAX_PAYLOAD_BYTES + b"]", 9)
+    assert len(bomb) < MAX_PAYLOAD_BYTES // 500
+    with pytest.raises(CorruptEntryError, match="inflates past"):
+        decode_payload(bomb)
+    assert decode_payload(encode_payload({"asset": None, "issues": []})) == {
+        "asset": None,
+        "issues": [],
+    }

@@ -128,9 +128,18 @@ def encode_payload(value: JsonValue) -> bytes:
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
+# An entry holds what was extracted from one blob, itself capped far below this: a payload
+# that inflates past it was not written by us (a zlib bomb planted in the work directory).
+MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+
+
 def decode_payload(payload: bytes) -> JsonValue:
     try:
-        text = zlib.decompress(payload).decode("utf-8", "surrogatepass")
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(payload, MAX_PAYLOAD_BYTES)
+        if inflater.unconsumed_tail:
+            raise CorruptEntryError(f"payload inflates past {MAX_PAYLOAD_BYTES} bytes")
+        text = data.decode("utf-8", "surrogatepass")
         value: JsonValue = json.loads(text)
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError) as err:
         raise CorruptEntryError(f"undecodable payload: {err}") from err
