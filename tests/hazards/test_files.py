@@ -201,3 +201,28 @@ def test_harvested_markdown_in_cited_descriptions_never_blocks_the_render(
     claude = (run.out / "plugins/proagent-backend/CLAUDE.md").read_text(encoding="utf-8")
     cited = [name for name in descriptions if f"markup/skills/{name}/SKILL.md" in claude]
     assert len(cited) >= 4  # cited, not dropped to make validation pass
+
+
+def test_characters_xml_cannot_hold_leave_the_graphml_readable(tmp_path: Path) -> None:
+    """JSON can carry any code point (`\\u0001`, `\\ufffe`), XML 1.0 cannot: the GraphML export
+    spells them out instead of writing a file no GraphML tool can open."""
+    import xml.etree.ElementTree as ET
+
+    manifest = {"name": "ctl\u0007", "description": "vertical tab \u000b, \ufffe end"}
+    agent = "---\nname: plain\ndescription: An agent.\n---\n# Plain\n\nSee [x](docs/a\u0001b.md).\n"
+    repo = make_repo(
+        tmp_path / "remotes" / "xml",
+        {
+            ".claude-plugin/plugin.json": json.dumps(manifest),
+            "agents/plain.md": agent,
+            "skills/ok/SKILL.md": skill("ok"),
+        },
+    )
+    run = scan(tmp_path, {"xml": repo.url})
+    assert run.code == 0
+    graphml = (run.out / "catalog/graph.graphml").read_bytes()
+    ET.fromstring(graphml)  # raises on a character XML cannot hold
+    assert b"\\u0007" in graphml
+    graph = json.loads((run.out / "catalog/graph.json").read_text(encoding="utf-8"))
+    values = [str(v) for item in graph["nodes"] + graph["edges"] for v in item.values()]
+    assert any("\u0001" in v for v in values)  # graph.json keeps the exact text
