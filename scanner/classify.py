@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from scanner.classify_text import AssetText, asset_text, tokens
 from scanner.models import Asset, DomainAssignment, JsonObject
@@ -42,6 +43,9 @@ from scanner.rules import (
 from scanner.similarity import Exemplars, Nearest, SimilarityModel, build_model
 
 __all__ = ["asset_text", "classify", "explain_asset", "neighbours_from_edges", "tokens", "verdicts"]
+
+
+DomainKey = tuple[str, str]  # (practice id, domain id)
 
 
 def _points(value: float) -> float:
@@ -297,25 +301,96 @@ def _total(outcomes: Iterable[RuleOutcome]) -> float:
     return _points(sum(o.points for o in outcomes if o.fired))
 
 
-DomainKey = tuple[str, str]  # (practice id, domain id)
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """An asset's rule outcomes that depend on nothing but the asset and the practices: the
+    practices whose excludes match it, and the fired keyword, path and signal outcomes of each
+    domain, in rule order (scanner.classify_cache keeps them between scans)."""
+
+    excluded: frozenset[str]
+    fired: Mapping[DomainKey, tuple[RuleOutcome, ...]]
+
+
+def rule_result(asset: Asset, practices: Sequence[CompiledPractice]) -> RuleResult:
+    text = asset_text(asset)
+    excluded: set[str] = set()
+    fired: dict[DomainKey, tuple[RuleOutcome, ...]] = {}
+    for practice in practices:
+        if exclusion(practice, text) is not None:
+            excluded.add(practice.id)
+            continue
+        for domain in practice.domains:
+            outcomes = _keyword_outcomes(practice, domain, text, fired_only=True)
+            outcomes += [_path_outcome(domain, r, text) for r in domain.paths]
+            outcomes += [_signal_outcome(domain, r, text) for r in domain.signals]
+            found = tuple(o for o in outcomes if o.fired)
+            if found:
+                fired[(practice.id, domain.id)] = found
+    return RuleResult(frozenset(excluded), fired)
+
+
+def similarity_result(
+    asset: Asset, practices: Sequence[CompiledPractice], model: SimilarityModel
+) -> dict[DomainKey, tuple[RuleOutcome, ...]]:
+    """The fired similarity outcomes of every domain: they depend on the asset's vector and
+    on the exemplars and definitions that share its terms (scanner.classify_cache)."""
+    evidence = _evidence(asset, model)
+    fired: dict[DomainKey, tuple[RuleOutcome, ...]] = {}
+    for practice in practices:
+        for domain in practice.domains:
+            found = tuple(o for o in _similarity_outcomes(practice, domain, evidence) if o.fired)
+            if found:
+                fired[(practice.id, domain.id)] = found
+    return fired
+
+
+class OutcomeSource(Protocol):
+    """Where _own_scores gets an asset's two kinds of outcomes (computed, or from a cache)."""
+
+    def rules(self, asset: Asset) -> RuleResult: ...
+
+    def similarity(self, asset: Asset) -> Mapping[DomainKey, tuple[RuleOutcome, ...]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """Outcomes computed afresh."""
+
+    practices: Sequence[CompiledPractice]
+    model: SimilarityModel
+
+    def rules(self, asset: Asset) -> RuleResult:
+        return rule_result(asset, self.practices)
+
+    def similarity(self, asset: Asset) -> Mapping[DomainKey, tuple[RuleOutcome, ...]]:
+        return similarity_result(asset, self.practices, self.model)
 
 
 def _own_scores(
-    asset: Asset, practices: Sequence[CompiledPractice], model: SimilarityModel
+    asset: Asset, practices: Sequence[CompiledPractice], source: OutcomeSource
 ) -> dict[DomainKey, tuple[float, list[RuleOutcome]]]:
     """Pass one: each domain's score from the asset's own content, for the domains where some
-    rule establishes it (excluded practices absent)."""
-    text = asset_text(asset)
-    evidence = _evidence(asset, model)
+    rule establishes it (excluded practices absent). Outcomes in rule order: keywords, paths,
+    signals, then similarity."""
+    rules = source.rules(asset)
+    similar = source.similarity(asset)
     scores: dict[DomainKey, tuple[float, list[RuleOutcome]]] = {}
-    for practice in practices:
-        if exclusion(practice, text) is not None:
+    # Only the domains where something fired (the order of the keys does not matter).
+    for key in rules.fired.keys() | similar.keys():
+        if key[0] in rules.excluded:
             continue
-        for domain in practice.domains:
-            fired = _own_outcomes(practice, domain, text, evidence, fired_only=True)
-            if any(o.establishes for o in fired):
-                scores[(practice.id, domain.id)] = (_total(fired), fired)
+        fired = [*rules.fired.get(key, ()), *similar.get(key, ())]
+        if any(o.establishes for o in fired):
+            scores[key] = (_total(fired), fired)
     return scores
+
+
+class OutcomeCache(Protocol):
+    """A store of outcomes between scans (scanner.classify_cache.ClassifyCache)."""
+
+    def bind(
+        self, practices: Sequence[Practice], computed: Computed, assets: Sequence[Asset]
+    ) -> OutcomeSource: ...
 
 
 # What a neighbour can lend: its kind and its own-content score per domain (pass one).
@@ -325,7 +400,7 @@ Lenders = Mapping[str, tuple[str, Mapping[DomainKey, float]]]
 def _lender(
     asset: Asset, practices: Sequence[CompiledPractice], model: SimilarityModel
 ) -> tuple[str, dict[DomainKey, float]]:
-    scores = _own_scores(asset, practices, model)
+    scores = _own_scores(asset, practices, Computed(practices, model))
     return asset.kind.value, {key: score for key, (score, _) in scores.items()}
 
 
@@ -367,40 +442,45 @@ def classify(
     practices: Sequence[Practice],
     neighbours: Mapping[str, Sequence[str]] | None = None,
     exemplars: Exemplars | None = None,
+    cache: OutcomeCache | None = None,
 ) -> dict[str, tuple[DomainAssignment, ...]]:
     """Every asset's domains, keyed by asset id; assets in no domain are absent. `neighbours`
     maps an asset id to the ids of the assets whose own scores may lend it context (see
     neighbours_from_edges: by default, the assets that link to it). `exemplars` adds to each
-    domain's featured pins (scanner.labels.tune_exemplars)."""
+    domain's featured pins (scanner.labels.tune_exemplars). `cache` (scanner.classify_cache)
+    keeps each asset's outcomes between scans; the result is the same with or without it."""
     compiled = compile_practices(practices)
     links = neighbours or {}
     model = build_model(assets, practices, exemplars)
-    own = {asset.id: _own_scores(asset, compiled, model) for asset in assets}
+    computed = Computed(compiled, model)
+    source: OutcomeSource = computed if cache is None else cache.bind(practices, computed, assets)
+    own = {asset.id: _own_scores(asset, compiled, source) for asset in assets}
     lenders = {
         asset.id: (asset.kind.value, {key: score for key, (score, _) in own[asset.id].items()})
         for asset in assets
     }
     result: dict[str, tuple[DomainAssignment, ...]] = {}
+    domains = {(p.id, d.id): (p, d) for p in compiled for d in p.domains}
     for asset in assets:
         assignments = []
-        for practice in compiled:
-            for domain in practice.domains:
-                score, fired = own[asset.id].get((practice.id, domain.id), (0.0, []))
-                if score <= 0:
-                    continue
-                context = _context_outcome(asset.id, practice, domain, links, lenders)
-                reasons = [*fired, context] if context.fired else list(fired)
-                total = _points(score + context.points)
-                if total < domain.threshold:
-                    continue
-                assignments.append(
-                    DomainAssignment(
-                        practice=practice.id,
-                        domain=domain.id,
-                        score=total,
-                        reasons=tuple(o.reason for o in sorted(reasons, key=_reason_order)),
-                    )
+        # The domains where the asset scored (assignments are sorted below).
+        for key, (score, fired) in own[asset.id].items():
+            if score <= 0:
+                continue
+            practice, domain = domains[key]
+            context = _context_outcome(asset.id, practice, domain, links, lenders)
+            reasons = [*fired, context] if context.fired else list(fired)
+            total = _points(score + context.points)
+            if total < domain.threshold:
+                continue
+            assignments.append(
+                DomainAssignment(
+                    practice=practice.id,
+                    domain=domain.id,
+                    score=total,
+                    reasons=tuple(o.reason for o in sorted(reasons, key=_reason_order)),
                 )
+            )
         if assignments:
             result[asset.id] = tuple(
                 sorted(assignments, key=lambda a: (a.practice, -a.score, a.domain))

@@ -29,6 +29,7 @@ from scanner.catalog import (
 from scanner.catalog.carryover import annotations_for, first_seen_for
 from scanner.catalog.identity import match_baseline
 from scanner.classify import classify, neighbours_from_edges
+from scanner.classify_cache import ClassifyCache
 from scanner.config import Config
 from scanner.discover import Discovery, discover_all, freshness
 from scanner.discover.cache import ExtractionCache
@@ -174,9 +175,13 @@ def analyse(
     assets = current.assets
     with timer.stage("graph"):
         graph = build_graph(assets, discovery.repo_files, known_repos=[s.name for s in sources])
-    with timer.stage("classify"):
+    outcomes = ClassifyCache.in_workdir(config.workdir)
+    with timer.stage("classify", outcomes.stats):
         neighbours = _linked_from(graph, [a.id for a in assets])
-        assignments = classify(assets, manifests.practices, neighbours, manifests.exemplars)
+        assignments = classify(
+            assets, manifests.practices, neighbours, manifests.exemplars, outcomes
+        )
+        outcomes.save()
     with timer.stage("catalog"):
         old = baseline.catalog
         pairing = match_baseline(

@@ -1,0 +1,271 @@
+"""Each asset's classification outcomes kept in the work directory, so a rescan classifies
+only what changed. A cache only saves work: the result is the one classify computes without it.
+
+Two layers, each keyed by exactly what its outcomes are computed from:
+- rules (keyword, path and signal outcomes, and the practices whose excludes match): the
+  asset's text fields and signals, the practice files and the classifier's code;
+- similarity (nearest exemplar, definition): the asset's id and TF-IDF vector, and for each of
+  its terms the exemplars and definitions that share it, besides the practices and the code.
+  The corpus-wide inverse document frequencies enter through the vectors, so an edit that moves
+  some word's IDF re-scores exactly the assets whose vectors (or whose terms' exemplars) move.
+
+The file (`<workdir>/cache/classify.json`) holds the entries the last scan used; it is rewritten
+only when a scan computed something new or stopped using an entry. A file that cannot be read
+or decoded is ignored and replaced."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+
+import scanner
+from scanner.classify import Computed, DomainKey, OutcomeSource, RuleOutcome, RuleResult
+from scanner.models import Asset, JsonValue
+from scanner.practices import Practice
+from scanner.similarity import SimilarityModel
+
+log = logging.getLogger("scanner")
+
+FILE_NAME = "classify.json"
+_FORMAT = 1
+# The modules whose code decides an asset's outcomes.
+_CODE = (
+    "classify.py",
+    "classify_cache.py",
+    "classify_text.py",
+    "ids.py",
+    "models.py",
+    "practices.py",
+    "rules.py",
+    "similarity.py",
+)
+_SIGNAL_DETAILS = ("frameworks", "mcp_sdks", "claude_sdks")
+
+
+@cache
+def code_digest() -> str:
+    package = Path(scanner.__file__).parent
+    digest = hashlib.sha256(f"{_FORMAT}\0{scanner.__version__}\0".encode())
+    for name in _CODE:
+        digest.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def practices_digest(practices: Sequence[Practice]) -> str:
+    data = [p.model_dump(mode="json") for p in practices]
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{code_digest()}\0{text}".encode()).hexdigest()
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def rules_key(asset: Asset, practices: str) -> str:
+    """What scanner.classify_text reads of an asset (a superset is fine: it only costs hits)."""
+    fields: JsonValue = [
+        asset.repo,
+        asset.path,
+        asset.name,
+        asset.title,
+        asset.description,
+        list(asset.headings),
+        asset.kind.value,
+        asset.language,
+        asset.frontmatter.get("tags"),
+        asset.frontmatter.get("keywords"),
+        asset.frontmatter.get("category"),
+        [asset.details.get(key) for key in _SIGNAL_DETAILS],
+    ]
+    return _sha(f"rules\0{practices}\0{json.dumps(fields, sort_keys=True)}")
+
+
+def _term_digests(model: SimilarityModel) -> dict[str, str]:
+    """Per term, a digest of the exemplars and definitions that carry it, with their weights."""
+    terms = set(model.postings) | set(model.definition_postings)
+    return {
+        term: _sha(repr((model.postings.get(term), model.definition_postings.get(term))))
+        for term in terms
+    }
+
+
+def similarity_keys(
+    model: SimilarityModel, assets: Sequence[Asset], practices: str
+) -> dict[str, str]:
+    """Each asset's similarity key: its vector, and what its terms meet in the model (the
+    exemplars sharing a term, their domains, the definitions sharing a term)."""
+    per_term = _term_digests(model)
+    base = _sha(repr(sorted(model.exemplar_keys.items())))
+    keys: dict[str, str] = {}
+    for asset in assets:
+        vector = sorted(model.vectors.get(asset.id, {}).items())
+        met = [per_term.get(term, "") for term, _ in vector]
+        keys[asset.id] = _sha(f"similarity\0{practices}\0{base}\0{asset.id}\0{vector!r}\0{met!r}")
+    return keys
+
+
+# --- the stored form ----------------------------------------------------------------------------
+
+
+def _outcome_json(outcome: RuleOutcome) -> list[JsonValue]:
+    return [
+        outcome.practice,
+        outcome.domain,
+        outcome.rule,
+        outcome.points,
+        outcome.detail,
+        outcome.establishes,
+    ]
+
+
+def _outcome(item: object) -> RuleOutcome:
+    if not isinstance(item, list) or len(item) != 6:
+        raise ValueError("not an outcome")
+    practice, domain, rule, points, detail, establishes = item
+    if not (
+        isinstance(practice, str)
+        and isinstance(domain, str)
+        and isinstance(rule, str)
+        and isinstance(points, int | float)
+        and isinstance(detail, str)
+        and isinstance(establishes, bool)
+    ):
+        raise ValueError("not an outcome")
+    return RuleOutcome(practice, domain, rule, True, float(points), detail, establishes)
+
+
+def _grouped(items: object) -> dict[DomainKey, tuple[RuleOutcome, ...]]:
+    if not isinstance(items, list):
+        raise ValueError("not a list of outcomes")
+    grouped: dict[DomainKey, list[RuleOutcome]] = {}
+    for item in items:
+        outcome = _outcome(item)
+        grouped.setdefault((outcome.practice, outcome.domain), []).append(outcome)
+    return {key: tuple(found) for key, found in grouped.items()}
+
+
+def _flat(fired: Mapping[DomainKey, Sequence[RuleOutcome]]) -> list[JsonValue]:
+    return [_outcome_json(o) for found in fired.values() for o in found]
+
+
+def _rules_json(result: RuleResult) -> JsonValue:
+    excluded: list[JsonValue] = [*sorted(result.excluded)]
+    return {"excluded": excluded, "fired": _flat(result.fired)}
+
+
+def _rules(payload: object) -> RuleResult:
+    if not isinstance(payload, dict):
+        raise ValueError("not a rules entry")
+    excluded = payload.get("excluded")
+    if not isinstance(excluded, list) or not all(isinstance(p, str) for p in excluded):
+        raise ValueError("not a rules entry")
+    return RuleResult(frozenset(excluded), _grouped(payload.get("fired")))
+
+
+class ClassifyCache:
+    """The outcomes of the last scan, and those of this one as classify asks for them."""
+
+    def __init__(self, path: Path | None, stored: Mapping[str, JsonValue] | None = None) -> None:
+        self.path = path
+        self._stored: dict[str, JsonValue] = dict(stored or {})
+        self._used: dict[str, JsonValue] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def in_workdir(cls, workdir: Path) -> ClassifyCache:
+        path = workdir / "cache" / FILE_NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError, RecursionError) as err:
+            log.warning("ignoring the classification cache %s: %s", path, err)
+            return cls(path)
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return cls(path)
+        return cls(path, entries if isinstance(entries, dict) else None)
+
+    def bind(
+        self, practices: Sequence[Practice], computed: Computed, assets: Sequence[Asset]
+    ) -> OutcomeSource:
+        return _Bound(self, practices_digest(practices), computed, assets)
+
+    def lookup(self, key: str) -> JsonValue | None:
+        found = self._stored.get(key)
+        if found is not None:
+            self._used[key] = found
+        return found
+
+    def store(self, key: str, value: JsonValue) -> None:
+        self._used[key] = value
+
+    def save(self) -> None:
+        """Keep what this scan used; write only when that differs from what is stored."""
+        if self.path is None or self._used.keys() == self._stored.keys():
+            return
+        text = json.dumps({"format": _FORMAT, "entries": self._used}, separators=(",", ":"))
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError as err:
+            log.warning("cannot write the classification cache %s: %s", self.path, err)
+            return
+        self._stored = dict(self._used)
+
+    def stats(self) -> dict[str, int]:
+        return {"outcomes_reused": self.hits, "outcomes_computed": self.misses}
+
+
+class _Bound:
+    """The cache seen by one classify call: its practices, model and assets."""
+
+    def __init__(
+        self, store: ClassifyCache, practices: str, computed: Computed, assets: Sequence[Asset]
+    ) -> None:
+        self.store = store
+        self.practices = practices
+        self.computed = computed
+        self.similar = similarity_keys(computed.model, assets, practices)
+
+    def rules(self, asset: Asset) -> RuleResult:
+        key = rules_key(asset, self.practices)
+        found = self.store.lookup(key)
+        if found is not None:
+            try:
+                result = _rules(found)
+            except ValueError:
+                log.warning("classification cache: a bad rules entry for %s", asset.id)
+            else:
+                self.store.hits += 1
+                return result
+        self.store.misses += 1
+        result = self.computed.rules(asset)
+        self.store.store(key, _rules_json(result))
+        return result
+
+    def similarity(self, asset: Asset) -> Mapping[DomainKey, tuple[RuleOutcome, ...]]:
+        key = (
+            self.similar.get(asset.id)
+            or similarity_keys(self.computed.model, [asset], self.practices)[asset.id]
+        )
+        found = self.store.lookup(key)
+        if found is not None:
+            try:
+                result = _grouped(found)
+            except ValueError:
+                log.warning("classification cache: a bad similarity entry for %s", asset.id)
+            else:
+                self.store.hits += 1
+                return result
+        self.store.misses += 1
+        fired = self.computed.similarity(asset)
+        self.store.store(key, _flat(fired))
+        return fired
