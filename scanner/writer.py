@@ -173,6 +173,32 @@ def _remove_stale_temporaries(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
+def _read_bytes(folder: Path) -> dict[str, bytes]:
+    """Every regular file under `folder` (relative POSIX paths), as bytes; an unreadable one
+    is left out (so it counts as changed and is written afresh)."""
+    if not folder.is_dir():
+        return {}
+    out: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            try:
+                out[path.relative_to(folder).as_posix()] = path.read_bytes()
+            except OSError:
+                continue
+    return out
+
+
+def _link(existing: Path, target: Path) -> bool:
+    """Put an unchanged file into a staging folder without writing it: a hard link to the
+    file in place (which no run ever writes into: every write is a new file renamed in), so
+    its bytes and modification time stay as they are. False when the file system says no."""
+    try:
+        os.link(existing, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
 def _write_synced(path: Path, data: bytes) -> None:
     with path.open("wb") as handle:
         handle.write(data)
@@ -184,7 +210,8 @@ class OutputTransaction:
     """Everything one run writes: staged beside its final place, then moved in all together.
 
     `stage_file` and `stage_tree` write to temporary siblings (and say whether anything
-    changes); `commit` renames them in (the files staged with `last=True` after everything
+    changes; a staged folder hard-links the files it keeps unchanged instead of writing
+    them); `commit` renames them in (the files staged with `last=True` after everything
     else); leaving the `with` block without committing, or with an error, deletes what was
     staged. Errors are OutputError: `commit` is the only step that touches the previous output.
     """
@@ -228,7 +255,14 @@ class OutputTransaction:
     def stage_tree(self, folder: Path, files: Mapping[str, str]) -> TreeChange:
         """Stage a complete new `folder` holding exactly `files`, if that changes anything.
         Call `recover_interrupted(folder.parent)` first: it deletes staging folders."""
-        change = compare_tree(folder, files)
+        encoded = {rel: text.encode("utf-8") for rel, text in files.items()}
+        current = _read_bytes(folder)
+        change = TreeChange(
+            folder=folder.as_posix(),
+            added=tuple(sorted(set(files) - set(current))),
+            removed=tuple(sorted(set(current) - set(files))),
+            modified=tuple(sorted(r for r in files if r in current and current[r] != encoded[r])),
+        )
         if not change.changed:
             return change
         try:
@@ -237,10 +271,11 @@ class OutputTransaction:
                 tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{folder.name}-", dir=folder.parent)
             )
             self._trees.append((staging, folder))
-            for rel, text in sorted(files.items()):
+            for rel, data in sorted(encoded.items()):
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _write_synced(target, text.encode("utf-8"))
+                if current.get(rel) != data or not _link(folder / rel, target):
+                    _write_synced(target, data)
             staging.chmod(0o755)
         except OSError as err:
             raise _fail(folder, err) from err

@@ -9,6 +9,7 @@ import pytest
 
 from scanner.errors import OutputError
 from scanner.writer import (
+    OutputTransaction,
     compare_tree,
     dump_json,
     read_tree,
@@ -75,3 +76,31 @@ def test_blocked_output_path_is_a_clear_error_even_as_root(tmp_path: Path) -> No
     with pytest.raises(OutputError, match="cannot write"):
         write_atomic(blocker / "catalog.json", "{}\n")
     assert blocker.read_text() == "a file where a folder belongs\n"
+
+
+def test_a_staged_folder_rewrites_only_the_files_that_change(tmp_path: Path) -> None:
+    folder = tmp_path / "out" / "site"
+    with OutputTransaction() as first:
+        first.stage_tree(folder, {"a.html": "A\n", "b/c.html": "C\n", "gone.html": "G\n"})
+        first.commit()
+    kept = (folder / "b" / "c.html").stat()
+    with OutputTransaction() as second:
+        change = second.stage_tree(folder, {"a.html": "A2\n", "b/c.html": "C\n"})
+        second.commit()
+    assert (change.modified, change.removed) == (("a.html",), ("gone.html",))
+    assert read_tree(folder) == {"a.html": "A2\n", "b/c.html": "C\n"}
+    now = (folder / "b" / "c.html").stat()
+    # The unchanged file is the same file: not written again.
+    assert (now.st_ino, now.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["site"]
+
+
+def test_an_aborted_folder_leaves_the_linked_files_as_they_were(tmp_path: Path) -> None:
+    folder = tmp_path / "out" / "site"
+    with OutputTransaction() as first:
+        first.stage_tree(folder, {"a.html": "A\n", "b.html": "B\n"})
+        first.commit()
+    with OutputTransaction() as second:
+        second.stage_tree(folder, {"a.html": "A\n", "b.html": "B2\n"})
+    assert read_tree(folder) == {"a.html": "A\n", "b.html": "B\n"}
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["site"]
