@@ -29,6 +29,9 @@ measurement can add its commit; a repository that cannot be copied (unreachable,
 missing objects, which a plain clone needs) is left out of every measurement, so that the scan
 and the floors cover the same repositories; scale is skipped.
 
+The scanner package is byte-compiled first (`python -m compileall`), as a regular install is:
+with PYTHONDONTWRITEBYTECODE set, an editable install would compile it again in every scan.
+
 Results: a table on stdout and bench/results.json (git ignores it).
 """
 
@@ -747,8 +750,16 @@ def format_table(
     return "\n".join(lines)
 
 
+def compile_package() -> None:
+    """Byte-compile the scanner package first, as any regular install does. The package is
+    installed editable, and with PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every scan
+    would otherwise compile its own modules from source again (about 0.1 s of CPU a scan)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "scanner")], check=True)
+
+
 def main() -> int:
     settings = Settings.from_env()
+    compile_package()
     results = measure(settings)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"\nwritten: {RESULTS.relative_to(ROOT)}", file=sys.stderr)
