@@ -57,6 +57,7 @@ from scanner.progress import NoProgress, ScanProgress
 from scanner.publishing import PUBLISHING_FILE, Publishing, judge, load_publishing, publishing_json
 from scanner.redaction import redact_discovery, redact_sources
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
+from scanner.render_memo import RenderMemo
 from scanner.report_file import read_report
 from scanner.site import SiteInput, site_files
 from scanner.sources import load_sources
@@ -229,8 +230,15 @@ def site_input(output: Path, manifests: Manifests, analysis: Analysis) -> SiteIn
 
 
 def render_analysis(
-    output: Path, manifests: Manifests, analysis: Analysis, *, check: bool
+    output: Path,
+    manifests: Manifests,
+    analysis: Analysis,
+    *,
+    check: bool,
+    memo: RenderMemo | None = None,
 ) -> RenderResult:
+    """Every output file; with a `memo`, the expensive ones whose inputs did not change are
+    taken from the output folder (scanner.render_memo)."""
     catalog = analysis.catalog
     ranks = {e.asset.id: e.rank for e in catalog.entries}
     first_seen: dict[str, Mapping[str, JsonValue]] = {
@@ -270,7 +278,7 @@ def render_analysis(
         )
     )
     if analysis.graph is not None:
-        single.update(graph_files(analysis.graph))
+        single.update(graph_files(analysis.graph, memo))
     if analysis.diff is not None:
         withheld = tuple((v.plugin, tuple(v.reasons)) for v in verdicts if not v.published)
         single.update(report.report_files(dataclasses.replace(analysis.diff, withheld=withheld)))
@@ -282,7 +290,7 @@ def render_analysis(
         single_files=single,
         check=check,
         router=policy.router if policy else None,
-        folders={SITE_DIR: site_files(site_input(output, manifests, analysis))},
+        folders={SITE_DIR: site_files(site_input(output, manifests, analysis), memo)},
     )
 
 
@@ -361,8 +369,10 @@ def run_scan(
         analysis = analyse(config, manifests, sources, discovery, baseline, timer)
         # Still under the lock: a second scan must not read the baseline, or write, while
         # this one is writing.
-        with timer.stage("render"):
-            rendered = render_analysis(config.output, manifests, analysis, check=False)
+        memo = RenderMemo.in_workdir(config.workdir, config.output)
+        with timer.stage("render", memo.stats):
+            rendered = render_analysis(config.output, manifests, analysis, check=False, memo=memo)
+            memo.save()
         freshness.record(config.workdir, sources, inputs, config.output)
     return ScanOutcome(tuple(sources), discovery, analysis, rendered, dict(timer.stages))
 

@@ -1,7 +1,7 @@
 """A rescan after an upstream change reuses what the change does not touch (extraction,
-classification outcomes, unchanged files of the output), and writes exactly the bytes a full
-scan of the same commits writes: the same output folder, with the same previous catalog as its
-baseline, scanned with an empty work directory (no cache at all)."""
+classification outcomes, asset pages and the GraphML of unchanged inputs), and writes exactly
+the bytes a full scan of the same commits writes: the same output folder, with the same
+previous catalog as its baseline, scanned with an empty work directory (no cache at all)."""
 
 from __future__ import annotations
 
@@ -83,4 +83,9 @@ def test_a_rescan_writes_what_a_full_scan_writes(repo_factory: RepoFactory, tmp_
         assert stages(rescan)["discover"]["files_parsed"] == 1
         assert stages(rescan)["classify"]["outcomes_reused"] > 0
         assert stages(full)["classify"]["outcomes_reused"] == 0
+        # Asset pages and the GraphML of unchanged inputs are taken from the output. After the
+        # body-only edit: the GraphML and beta's page (alpha's pages link to the file at alpha's
+        # new commit); a new reference moves every asset's rank, so every page changes.
+        assert stages(rescan)["render"]["files_reused"] >= (2 if number == 0 else 0)
+        assert stages(full)["render"]["files_reused"] == 0
         shutil.rmtree(previous)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from scanner.models import (
     JsonValue,
 )
 from scanner.readback import read_own_json
+from scanner.render_memo import RenderMemo, code_digest, digest
 
 # --- exports -------------------------------------------------------------------------------------
 
@@ -74,12 +76,26 @@ def graph_graphml(result: GraphResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def graph_files(result: GraphResult) -> dict[str, str]:
-    """The graph exports, relative to the output folder, for the writer."""
+def graph_files(result: GraphResult, memo: RenderMemo | None = None) -> dict[str, str]:
+    """The graph exports, relative to the output folder, for the writer. graph.json holds the
+    whole graph (nodes and edges in order, with their attributes), so the GraphML of the same
+    graph.json is the same: with a `memo`, the last scan's file is reused."""
     # Imported here: render imports the catalog stage, which may import this one.
     from scanner.writer import dump_json
 
-    return {GRAPH_JSON: dump_json(graph_json(result)), GRAPH_GRAPHML: graph_graphml(result)}
+    text = dump_json(graph_json(result))
+    if memo is None:
+        return {GRAPH_JSON: text, GRAPH_GRAPHML: graph_graphml(result)}
+    inputs = digest(_graphml_code(), text)
+    return {
+        GRAPH_JSON: text,
+        GRAPH_GRAPHML: memo.text(GRAPH_GRAPHML, inputs, lambda: graph_graphml(result)),
+    }
+
+
+@cache
+def _graphml_code() -> str:
+    return code_digest([Path(__file__)], ["networkx"])
 
 
 def graph_from_json(data: Mapping[str, JsonValue]) -> Any:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
 
 from scanner.catalog import Catalog
+from scanner.layout import SITE_DIR
 from scanner.models import JsonObject, JsonValue
 from scanner.practices import Practice
+from scanner.render_memo import RenderMemo, code_digest, digest
 from scanner.site.model import (
     DATA_FILE,
+    AssetPage,
     asset_pages,
     data_script,
     domain_titles,
@@ -72,8 +77,10 @@ def _root_of(path: str) -> str:
     return "../" * path.count("/")
 
 
-def site_files(site: SiteInput) -> dict[str, str]:
-    """Every file of the site, relative to output/site/; the same input gives the same bytes."""
+def site_files(site: SiteInput, memo: RenderMemo | None = None) -> dict[str, str]:
+    """Every file of the site, relative to output/site/; the same input gives the same bytes.
+    With a `memo`, an asset page whose inputs are those of the last scan is not rendered
+    again (scanner.render_memo)."""
     catalog = site.catalog
     practices = sorted(site.practices, key=lambda p: p.id)
     pages = asset_pages(catalog, practices, site.graph)
@@ -112,14 +119,41 @@ def site_files(site: SiteInput) -> dict[str, str]:
             **common,
         )
     titles = domain_titles(practices)
+    # What every asset page reads besides its own record (the footer, the domain titles).
+    shared = digest(
+        _code(),
+        repr(titles),
+        repr(counts.get("assets")),
+        repr(common["has_diff"]),
+        str(len(catalog.sources)),
+    )
     for page in pages:
-        files[page.path] = _page(
-            "asset.html.j2",
-            _root_of(page.path),
-            page="asset",
-            asset=page,
-            pages=by_id,
-            titles=titles,
-            **common,
-        )
+
+        def render(page: AssetPage = page) -> str:
+            return _page(
+                "asset.html.j2",
+                _root_of(page.path),
+                page="asset",
+                asset=page,
+                pages=by_id,
+                titles=titles,
+                **common,
+            )
+
+        if memo is None:
+            files[page.path] = render()
+            continue
+        entry = page.entry
+        linked = [(i, by_id.get(i)) for i in (entry.duplicate_of, *entry.bundle)]
+        inputs = digest(shared, repr(replace(page, domain_titles={})), repr(linked))
+        files[page.path] = memo.text(f"{SITE_DIR}/{page.path}", inputs, render)
     return files
+
+
+@cache
+def _code() -> str:
+    """The templates and the code that turn an asset page's record into HTML."""
+    folder = Path(__file__).parent
+    return code_digest(
+        [Path(__file__), *sorted((folder / "templates").glob("*.j2"))], ["Jinja2", "MarkupSafe"]
+    )

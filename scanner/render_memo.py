@@ -1,0 +1,118 @@
+"""Output files that are expensive to compute (the site's pages, graph.graphml) reused from the
+output folder when their inputs are those of the last scan.
+
+For each such file the memo records a digest of exactly what it is computed from and a SHA-256
+of the bytes that were written. A file is reused only when its input digest is the recorded one
+and the file in the output folder still has the recorded bytes (so an edited or damaged output
+file is computed again); otherwise it is computed. The record lives in
+`<workdir>/cache/render.json`; it holds the files of the last scan only. Safe to delete."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+
+import scanner
+
+log = logging.getLogger("scanner")
+
+FILE_NAME = "render.json"
+_FORMAT = 1
+
+
+def digest(*parts: str) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(part.encode("utf-8", "surrogatepass"))
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+def code_digest(files: Iterable[Path], distributions: Iterable[str] = ()) -> str:
+    """The bytes of the code and templates a file is computed by, and library versions."""
+    sha = hashlib.sha256(f"{_FORMAT}\0{scanner.__version__}\0".encode())
+    for path in sorted(files):
+        sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in distributions:
+        sha.update(f"{name}={metadata.version(name)}\0".encode())
+    return sha.hexdigest()
+
+
+class RenderMemo:
+    """What the last scan wrote, and what this one writes, file by file."""
+
+    def __init__(self, output: Path, path: Path | None, recorded: dict[str, list[str]]) -> None:
+        self.output = output
+        self.path = path
+        self._recorded = recorded
+        self._now: dict[str, list[str]] = {}
+        self.reused = 0
+        self.computed = 0
+
+    @classmethod
+    def none(cls, output: Path) -> RenderMemo:
+        """A memo that remembers nothing (render without a work directory)."""
+        return cls(output, None, {})
+
+    @classmethod
+    def in_workdir(cls, workdir: Path, output: Path) -> RenderMemo:
+        path = workdir / "cache" / FILE_NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(output, path, {})
+        except (OSError, ValueError, RecursionError) as err:
+            log.warning("ignoring the render memo %s: %s", path, err)
+            return cls(output, path, {})
+        files = data.get("files") if isinstance(data, dict) else None
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != _FORMAT
+            or not isinstance(files, dict)
+        ):
+            return cls(output, path, {})
+        recorded = {
+            rel: pair
+            for rel, pair in files.items()
+            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
+        }
+        return cls(output, path, recorded)
+
+    def text(self, rel: str, inputs: str, compute: Callable[[], str]) -> str:
+        """The text of output file `rel` (relative to the output folder) whose inputs have the
+        digest `inputs`: the file as it is when the last scan wrote it from the same inputs,
+        else `compute()`."""
+        recorded = self._recorded.get(rel)
+        if recorded is not None and recorded[0] == inputs:
+            try:
+                data = (self.output / rel).read_bytes()
+            except OSError:
+                data = None
+            if data is not None and hashlib.sha256(data).hexdigest() == recorded[1]:
+                self.reused += 1
+                self._now[rel] = recorded
+                return data.decode("utf-8")
+        self.computed += 1
+        text = compute()
+        self._now[rel] = [inputs, hashlib.sha256(text.encode("utf-8")).hexdigest()]
+        return text
+
+    def save(self) -> None:
+        """Record this scan's files (call once they are written)."""
+        if self.path is None or self._now == self._recorded:
+            return
+        text = json.dumps({"format": _FORMAT, "files": self._now}, separators=(",", ":"))
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError as err:
+            log.warning("cannot write the render memo %s: %s", self.path, err)
+
+    def stats(self) -> dict[str, int]:
+        return {"files_reused": self.reused, "files_computed": self.computed}
