@@ -9,7 +9,7 @@ this practice": negatives are what keep precision honest."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -111,14 +111,14 @@ class LabelSet:
         return tuple(label for label in self.labels if label.split == split)
 
 
-def _read(path: Path) -> _FileV1 | _FileV2:
+def _read(path: Path, read: Callable[[Path], object]) -> _FileV1 | _FileV2:
     if not path.is_file():
         # A path given on the command line that is not there: not an invalid manifest.
         siblings = (
             sorted(p.name for p in path.parent.glob(LABELS_GLOB)) if path.parent.is_dir() else []
         )
         raise UsageError(f"{path}: labelled set not found{did_you_mean(path.name, siblings)}")
-    raw = load_manifest_yaml(path)
+    raw = read(path)
     if not isinstance(raw, dict) or raw.get("schema_version") not in (1, 2):
         raise ManifestError(str(path), ["schema_version: must be 1 or 2"])
     model: type[_FileV1] | type[_FileV2] = _FileV1 if raw["schema_version"] == 1 else _FileV2
@@ -128,10 +128,14 @@ def _read(path: Path) -> _FileV1 | _FileV2:
         raise ManifestError(str(path), problems(err, model)) from err
 
 
-def load_labels(path: Path, practices: Sequence[Practice]) -> LabelSet:
+def load_labels(
+    path: Path,
+    practices: Sequence[Practice],
+    read: Callable[[Path], object] = load_manifest_yaml,
+) -> LabelSet:
     """A labelled set, checked against the practice it names: every domain must exist and no
-    asset may be labelled twice."""
-    document = _read(path)
+    asset may be labelled twice. `read` parses the YAML (scanner.manifest_cache)."""
+    document = _read(path, read)
     practice = next((p for p in practices if p.id == document.practice), None)
     if practice is None:
         known = ", ".join(p.id for p in practices)
@@ -196,10 +200,12 @@ def labels_dir_for(practices_dir: Path) -> Path:
 
 
 def load_tune_exemplars(
-    practices_dir: Path, practices: Sequence[Practice]
+    practices_dir: Path,
+    practices: Sequence[Practice],
+    read: Callable[[Path], object] = load_manifest_yaml,
 ) -> dict[tuple[str, str], tuple[str, ...]]:
     """The tune exemplars of every labelled set beside the practices (none when the checkout has
     no labels folder, e.g. an installed package)."""
     folder = labels_dir_for(practices_dir)
     files = sorted(folder.glob(LABELS_GLOB)) if folder.is_dir() else []
-    return tune_exemplars([load_labels(path, practices) for path in files])
+    return tune_exemplars([load_labels(path, practices, read) for path in files])

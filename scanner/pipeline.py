@@ -43,6 +43,7 @@ from scanner.graph import (
 )
 from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON, GRAPH_JSON, SITE_DIR
+from scanner.manifest_cache import ManifestCache
 from scanner.marketplace import Marketplace, load_marketplace
 from scanner.models import DomainAssignment, JsonObject, JsonValue, ScanIssue, SyncResult
 from scanner.output_state import output_lock, refuse_symlinks
@@ -61,6 +62,7 @@ from scanner.render_memo import RenderMemo
 from scanner.report_file import read_report
 from scanner.site import SiteInput, site_files
 from scanner.sources import load_sources
+from scanner.structured import load_manifest_yaml
 from scanner.validate import catalog_issues
 
 log = logging.getLogger("scanner")
@@ -122,13 +124,15 @@ class Manifests:
     exemplars: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
-def load_manifests(config: Config) -> Manifests:
-    """The practices, and the marketplace manifest beside their folder."""
+def load_manifests(config: Config, read: Callable[[Path], object] | None = None) -> Manifests:
+    """The practices, and the marketplace manifest beside their folder. `read` parses the YAML
+    of the practices and labelled sets (scanner.manifest_cache); by default, every time."""
     practices_dir, marketplace = freshness.manifest_paths(config)
-    practices = load_practices(practices_dir)
+    parse = read or load_manifest_yaml
+    practices = load_practices(practices_dir, parse)
     policy = practices_dir.parent / PUBLISHING_FILE
     publishing = load_publishing(policy) if policy.exists() else None
-    exemplars = load_tune_exemplars(practices_dir, practices)
+    exemplars = load_tune_exemplars(practices_dir, practices, parse)
     return Manifests(tuple(practices), load_marketplace(marketplace), publishing, exemplars)
 
 
@@ -322,7 +326,9 @@ def run_scan(
     which spare the fetch of clones that have them. A finished scan is recorded for the next
     one's no-op check. `progress` hears of each stage and repository as they go."""
     specs = load_sources(config.sources)  # a bad manifest stops here: nothing is cloned
-    manifests = load_manifests(config)
+    parsed = ManifestCache.in_workdir(config.workdir)
+    manifests = load_manifests(config, parsed.read)
+    parsed.save()
     timer = _Timer(progress)
     shown = timer.progress
     inputs = freshness.inputs_digest(config.sources, freshness.scan_inputs(config), config.output)

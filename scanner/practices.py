@@ -10,7 +10,7 @@ once, each naming the field it concerns; an invalid practice stops the scan (exi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -476,9 +476,10 @@ def _read_yaml(path: Path) -> object:
     return load_manifest_yaml(path)
 
 
-def load_practice(path: Path) -> Practice:
-    """One practice file. Its `id` must equal the file name without `.yaml`."""
-    raw = _read_yaml(path)
+def load_practice(path: Path, read: Callable[[Path], object] = _read_yaml) -> Practice:
+    """One practice file. Its `id` must equal the file name without `.yaml`. `read` parses the
+    YAML (scanner.manifest_cache keeps parsed files between scans)."""
+    raw = read(path)
     if not isinstance(raw, dict):
         raise ManifestError(str(path), ["the file must be a mapping (schema_version, id, ...)"])
     problems: list[str] = []
@@ -494,14 +495,16 @@ def load_practice(path: Path) -> Practice:
     return practice
 
 
-def load_practices(folder: Path) -> tuple[Practice, ...]:
+def load_practices(
+    folder: Path, read: Callable[[Path], object] = _read_yaml
+) -> tuple[Practice, ...]:
     """Every `*.yaml` practice in `folder`, sorted by id."""
     if not folder.is_dir():
         raise ManifestError(str(folder), ["the practices folder does not exist"])
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise ManifestError(str(folder), ["no practice file (*.yaml) in this folder"])
-    practices = [load_practice(path) for path in files]
+    practices = [load_practice(path, read) for path in files]
     plugins: dict[str, Path] = {}
     for path, practice in zip(files, practices, strict=True):
         first = plugins.setdefault(practice.plugin, path)
