@@ -11,7 +11,10 @@ The sample pools three sources so that both precision and recall are tested:
 - `searched`: assets a person found by searching for the practice's topics without the
   classifier (FILE, one id per line: recall needs positives the classifier may miss);
 - `neighbours`: assets the classifier puts in another practice only (near-miss negatives).
-Assets already in the practice's labelled set are never drawn.
+Assets already in the practice's labelled set are never drawn, nor assets the practice file
+excludes from classification (its `exclude_paths`, e.g. the marketplace's own plugins): a label
+on an asset the classifier never looks at measures nothing. Round 2 drew before this rule and
+dropped such entries afterwards, by path.
 
     python scripts/draw_heldout.py CATALOG_JSON LABELS_YAML --practice ID \
         [--predicted N] [--neighbours N] [--searched FILE --from-searched N] [--exclude FILE]
@@ -30,6 +33,21 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from scanner.practices import load_practice
+from scanner.rules import compile_practices
+
+
+def out_of_scope(practice_file: Path, asset_ids: list[str]) -> set[str]:
+    """The ids the practice's exclude_paths leave out (matched on `<repo>/<path>`, as the
+    classifier matches them)."""
+    (compiled,) = compile_practices([load_practice(practice_file)])
+    found = set()
+    for asset_id in asset_ids:
+        repo, _, path = asset_id.partition("::")
+        if any(rule.spec.match_file(f"{repo}/{path}") for rule in compiled.excludes):
+            found.add(asset_id)
+    return found
 
 
 def _ids(path: Path) -> list[str]:
@@ -76,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("catalog", type=Path)
     parser.add_argument("labels", type=Path)
     parser.add_argument("--practice", required=True)
+    parser.add_argument("--practices-dir", type=Path, default=Path("manifests/practices"))
     parser.add_argument("--searched", type=Path, help="ids found by searching, one per line")
     parser.add_argument(
         "--exclude", type=Path, action="append", default=[], help="ids drawn before"
@@ -87,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     assets = json.loads(args.catalog.read_text(encoding="utf-8"))["assets"]
     excluded = _labelled(args.labels)
+    excluded |= out_of_scope(
+        args.practices_dir / f"{args.practice}.yaml", [str(a["id"]) for a in assets]
+    )
     for path in args.exclude:
         excluded |= set(_ids(path))
     counts = {
