@@ -26,7 +26,7 @@ from scanner.catalog import (
     load_baseline,
     read_catalog,
 )
-from scanner.catalog.carryover import annotations_for, first_seen_for
+from scanner.catalog.carryover import annotations_for, content_commits_for, first_seen_for
 from scanner.catalog.identity import match_baseline
 from scanner.classify import classify, neighbours_from_edges
 from scanner.classify_cache import ClassifyCache
@@ -199,6 +199,7 @@ def analyse(
             bundles=graph.bundles,
             first_seen=first_seen_for(old, assets, current.sources, pairing),
             annotations=annotations_for(old, assets, pairing),
+            content_commits=content_commits_for(old, assets, current.sources),
         )
         extra: list[ScanIssue] = [*graph.issues, *catalog_issues(assets, discovery.repo_files)]
         catalog = assemble_catalog(current, discovery, enrichment, extra)

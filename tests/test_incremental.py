@@ -8,10 +8,16 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from scanner.catalog import Catalog, CatalogEntry
+from scanner.catalog.carryover import content_commits_for
+from scanner.catalog.model import ACTIVE
+from scanner.models import SyncResult, SyncStatus
 from tests.gitrepo import GitRepo
 from tests.hazards.harness import Run, scan, skill, snapshot, write_manifest
+from tests.test_classify import asset
 
 RepoFactory = Callable[..., GitRepo]
 
@@ -59,6 +65,7 @@ def test_a_rescan_writes_what_a_full_scan_writes(repo_factory: RepoFactory, tmp_
     sources = write_manifest(tmp_path / "sources.yaml", {"alpha": alpha.url, "beta": beta.url})
     first = scan(tmp_path, sources)
     assert first.code == 0, first.stderr
+    first_commit = alpha.head()
     edits: list[dict[str, str | bytes]] = [
         # The body only: no field the classifier reads, no reference.
         {"skills/s4/SKILL.md": skill("s4", f"Skill 4: {TOPICS[4]}.", body="Revision 1.")},
@@ -84,8 +91,42 @@ def test_a_rescan_writes_what_a_full_scan_writes(repo_factory: RepoFactory, tmp_
         assert stages(rescan)["classify"]["outcomes_reused"] > 0
         assert stages(full)["classify"]["outcomes_reused"] == 0
         # Asset pages and the GraphML of unchanged inputs are taken from the output. After the
-        # body-only edit: the GraphML and beta's page (alpha's pages link to the file at alpha's
-        # new commit); a new reference moves every asset's rank, so every page changes.
-        assert stages(rescan)["render"]["files_reused"] >= (2 if number == 0 else 0)
+        # body-only edit, every page but the edited asset's (a page links to its file at the
+        # first scanned commit with its current bytes); a new reference moves every asset's
+        # rank, so every page changes.
+        reused = stages(rescan)["render"]["files_reused"]
+        assert reused == (len(rescan.assets) if number == 0 else 0)
+        assets = rescan.assets
+        edited = next(f"alpha::{path}" for path in files)
+        assert assets[edited]["content_commit"] == alpha.head()
+        assert assets["alpha::agents/reviewer.md"]["content_commit"] == first_commit
         assert stages(full)["render"]["files_reused"] == 0
         shutil.rmtree(previous)
+
+
+def test_the_content_commit_follows_the_bytes_at_the_same_path() -> None:
+    old_commit, new_commit = "a" * 40, "b" * 40
+    url = "https://github.com/acme/agents.git"
+    kept, edited, moved, fresh = (
+        asset(f"skills/{name}/SKILL.md") for name in ("kept", "edited", "moved", "fresh")
+    )
+    baseline = Catalog(
+        (SyncResult("agents", url, None, SyncStatus.OK, old_commit),),
+        tuple(
+            CatalogEntry(a, ACTIVE, content_commit=old_commit)
+            for a in (kept, edited, replace(moved, path="skills/old/SKILL.md"))
+        ),
+        (),
+    )
+    now = [kept, replace(edited, blob_sha="1" * 40), moved, fresh]
+    sources = [SyncResult("agents", url, None, SyncStatus.OK, new_commit)]
+    assert content_commits_for(baseline, now, sources) == {
+        kept.id: old_commit,  # same path, same bytes: the older commit has them
+        edited.id: new_commit,
+        moved.id: new_commit,  # the older commit has these bytes at another path
+        fresh.id: new_commit,
+    }
+    # Another repository under the same name: nothing carried over; no baseline: this scan's.
+    elsewhere = [replace(sources[0], url="https://github.com/other/agents.git")]
+    assert set(content_commits_for(baseline, now, elsewhere).values()) == {new_commit}
+    assert set(content_commits_for(None, now, sources).values()) == {new_commit}

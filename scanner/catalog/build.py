@@ -30,6 +30,7 @@ class Enrichment:
     bundles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     first_seen: Mapping[str, Mapping[str, JsonValue]] = field(default_factory=dict)
     annotations: Mapping[str, Mapping[str, JsonValue]] = field(default_factory=dict)
+    content_commits: Mapping[str, str] = field(default_factory=dict)
 
     def apply(self, entry: CatalogEntry) -> CatalogEntry:
         key = entry.asset.id
@@ -41,6 +42,7 @@ class Enrichment:
             bundle=self.bundles.get(key, ()),
             first_seen=self.first_seen.get(key, {}),
             annotations=self.annotations.get(key, {}),
+            content_commit=self.content_commits.get(key, ""),
         )
 
 

@@ -1,5 +1,6 @@
 """What a scan carries over from the baseline to the asset that continues it (same id, or moved
-from): when the asset was first seen, and the fields a person added."""
+from): when the asset was first seen, the commit its current bytes were first scanned at, and
+the fields a person added."""
 
 from __future__ import annotations
 
@@ -60,6 +61,31 @@ def first_seen_for(
             "commit": sync.commit if sync else "",
             "date": sync.commit_date if sync else "",
         }
+    return out
+
+
+def content_commits_for(
+    baseline: Catalog | None, current_assets: Iterable[Asset], sources: Sequence[SyncResult]
+) -> dict[str, str]:
+    """Asset id -> the first scanned commit at which the file had its current bytes: carried
+    over from the baseline entry of the same id with the same blob (a moved file is not at its
+    new path in an older commit), else this scan's commit of its repository."""
+    old = baseline.entry_ids() if baseline is not None else {}
+    old_urls = {s.name: s.url for s in baseline.sources} if baseline is not None else {}
+    now = {s.name: s.commit for s in sources}
+    urls = {s.name: s.url for s in sources}
+    out: dict[str, str] = {}
+    for asset in current_assets:
+        before = old.get(asset.id)
+        if (
+            before is not None
+            and before.asset.blob_sha == asset.blob_sha
+            and before.content_commit
+            and old_urls.get(asset.repo) == urls.get(asset.repo)  # the same repository
+        ):
+            out[asset.id] = before.content_commit
+        else:
+            out[asset.id] = now.get(asset.repo, "")
     return out
 
 

@@ -35,6 +35,9 @@ class CatalogEntry:
     bundle: tuple[str, ...] = ()  # asset ids that must be copied with this one
     first_seen: Mapping[str, JsonValue] = field(default_factory=dict)  # {commit, date}
     annotations: Mapping[str, JsonValue] = field(default_factory=dict)  # human fields, kept
+    # The first scanned commit at which the file had its current bytes (the site links to the
+    # file there: a page changes when its file does, not whenever its repository moves).
+    content_commit: str = ""
 
     def to_json(self) -> JsonObject:
         return {
@@ -48,6 +51,7 @@ class CatalogEntry:
             "duplicate_of": self.duplicate_of,
             "bundle": list(self.bundle),
             "first_seen": dict(self.first_seen),
+            "content_commit": self.content_commit,
         }
 
 

@@ -33,6 +33,7 @@ def entry_from_json(raw: JsonObject) -> CatalogEntry:
     duplicate = raw.get("duplicate_of")
     bundle = raw.get("bundle")
     first_seen = raw.get("first_seen")
+    content_commit = raw.get("content_commit")
     return CatalogEntry(
         asset=asset_from_json(raw),
         status=status if isinstance(status, str) else ACTIVE,
@@ -42,6 +43,7 @@ def entry_from_json(raw: JsonObject) -> CatalogEntry:
         bundle=tuple(b for b in bundle if isinstance(b, str)) if isinstance(bundle, list) else (),
         first_seen=first_seen if isinstance(first_seen, dict) else {},
         annotations={k: raw[k] for k in ANNOTATION_FIELDS if k in raw},
+        content_commit=content_commit if isinstance(content_commit, str) else "",
     )
 
 

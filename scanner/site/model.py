@@ -81,7 +81,11 @@ class AssetPage:
     entry: CatalogEntry
     path: str
     source: SyncResult | None
-    permalink: str  # the file at the scanned commit on GitHub; "" for other hosts
+    # The first scanned commit at which the file had these bytes (CatalogEntry.content_commit;
+    # the repository's commit for a catalog older than the field), and the file there on
+    # GitHub ("" for other hosts).
+    commit: str
+    permalink: str
     issues: tuple[ScanIssue, ...]
     outgoing: tuple[Reference, ...]
     incoming: tuple[Reference, ...]
@@ -160,12 +164,14 @@ def asset_pages(catalog: Catalog, practices: Sequence[Practice], graph: Any) -> 
     for entry in catalog.entries:
         asset = entry.asset
         source = sources.get(asset.repo)
-        permalink = blob_url(source.url, source.commit, asset.path) if source else ""
+        commit = entry.content_commit or (source.commit if source else "")
+        permalink = blob_url(source.url, commit, asset.path) if source else ""
         out.append(
             AssetPage(
                 entry=entry,
                 path=pages[asset.id],
                 source=source,
+                commit=commit,
                 permalink=permalink,
                 issues=tuple(issues.get((asset.repo, asset.path), ())),
                 outgoing=tuple(outgoing.get(asset.id, ())),

@@ -145,7 +145,10 @@ def site_files(site: SiteInput, memo: RenderMemo | None = None) -> dict[str, str
             continue
         entry = page.entry
         linked = [(i, by_id.get(i)) for i in (entry.duplicate_of, *entry.bundle)]
-        inputs = digest(shared, repr(replace(page, domain_titles={})), repr(linked))
+        # Of its source the page shows the URL (the commit is page.commit).
+        url = page.source.url if page.source is not None else None
+        record = replace(page, domain_titles={}, source=None)
+        inputs = digest(shared, repr(record), repr(url), repr(linked))
         files[page.path] = memo.text(f"{SITE_DIR}/{page.path}", inputs, render)
     return files
 
