@@ -296,6 +296,7 @@ def render_analysis(
         check=check,
         router=policy.router if policy else None,
         folders={SITE_DIR: site_files(site_input(output, manifests, analysis), memo)},
+        memo=memo,
     )
 
 

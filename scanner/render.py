@@ -22,6 +22,7 @@ from scanner.plugin_view import PluginView
 from scanner.practices import Practice
 from scanner.publishing import RouterSpec
 from scanner.readback import OwnFileError, parse_own_json
+from scanner.render_memo import RenderMemo, digest, package_digest
 from scanner.router import router_files
 from scanner.validate import validate_path
 from scanner.writer import (
@@ -203,8 +204,25 @@ class RenderResult:
     versions: Mapping[str, str]  # plugin name -> version
 
 
-def _validate_generated(trees: Mapping[str, Mapping[str, str]], marketplace_text: str) -> None:
-    """Generated plugins must validate with no errors or warnings, or nothing is written."""
+def _validate_generated(
+    trees: Mapping[str, Mapping[str, str]], marketplace_text: str, memo: RenderMemo | None = None
+) -> None:
+    """Generated plugins must validate with no errors or warnings, or nothing is written. With
+    a `memo`, files that validated in the last scan (same bytes, same scanner) are not
+    validated again."""
+    inputs = digest(
+        package_digest(),
+        marketplace_text,
+        repr(sorted((k, sorted(v.items())) for k, v in trees.items())),
+    )
+    if memo is not None and memo.validated(inputs):
+        return
+    _validate(trees, marketplace_text)
+    if memo is not None:
+        memo.record_validated(inputs)
+
+
+def _validate(trees: Mapping[str, Mapping[str, str]], marketplace_text: str) -> None:
     with tempfile.TemporaryDirectory(prefix="scanner-render-") as tmp:
         root = Path(tmp)
         for folder, files in trees.items():
@@ -230,6 +248,7 @@ def render_outputs(
     check: bool,
     router: RouterSpec | None = None,
     folders: Mapping[str, Mapping[str, str]] | None = None,
+    memo: RenderMemo | None = None,
 ) -> RenderResult:
     """Compute every output file; write what changed (or, with `check`, only compare).
     `practices` are the ones that ship (scanner.publishing); with `router`, the router plugin
@@ -284,7 +303,7 @@ def render_outputs(
     files_out[MARKETPLACE_FILE] = dump_json(
         marketplace_json(marketplace, practices, versions, extra)
     )
-    _validate_generated(trees, files_out[MARKETPLACE_FILE])
+    _validate_generated(trees, files_out[MARKETPLACE_FILE], memo)
     existing = (
         sorted(p.name for p in plugins_dir.iterdir() if p.is_dir()) if plugins_dir.is_dir() else []
     )

@@ -5,7 +5,9 @@ For each such file the memo records a digest of exactly what it is computed from
 of the bytes that were written. A file is reused only when its input digest is the recorded one
 and the file in the output folder still has the recorded bytes (so an edited or damaged output
 file is computed again); otherwise it is computed. The record lives in
-`<workdir>/cache/render.json`; it holds the files of the last scan only. Safe to delete."""
+`<workdir>/cache/render.json`; it holds the files of the last scan only, and the digest of the
+generated plugins that last passed validation (the same bytes, validated by the same scanner,
+pass again). Safe to delete."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -42,6 +45,20 @@ def code_digest(files: Iterable[Path], distributions: Iterable[str] = ()) -> str
     return sha.hexdigest()
 
 
+@cache
+def package_digest() -> str:
+    """Every file of the scanner package and the parsers' versions: for results that depend on
+    much of it (the validator reads plugins with the same parsers as discovery)."""
+    from scanner.discover.cache import extraction_version
+
+    package = Path(scanner.__file__).parent
+    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    sha = hashlib.sha256(extraction_version().encode())
+    for path in sorted(files):
+        sha.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
+
+
 class RenderMemo:
     """What the last scan wrote, and what this one writes, file by file."""
 
@@ -50,13 +67,10 @@ class RenderMemo:
         self.path = path
         self._recorded = recorded
         self._now: dict[str, list[str]] = {}
+        self._validated = ""  # what the last scan's generated plugins validated as
+        self._validated_now = ""
         self.reused = 0
         self.computed = 0
-
-    @classmethod
-    def none(cls, output: Path) -> RenderMemo:
-        """A memo that remembers nothing (render without a work directory)."""
-        return cls(output, None, {})
 
     @classmethod
     def in_workdir(cls, workdir: Path, output: Path) -> RenderMemo:
@@ -80,7 +94,20 @@ class RenderMemo:
             for rel, pair in files.items()
             if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
         }
-        return cls(output, path, recorded)
+        memo = cls(output, path, recorded)
+        validated = data.get("validated")
+        memo._validated = validated if isinstance(validated, str) else ""
+        return memo
+
+    def validated(self, inputs: str) -> bool:
+        """Whether generated files with this digest passed validation in the last scan."""
+        if inputs == self._validated:
+            self._validated_now = inputs
+            return True
+        return False
+
+    def record_validated(self, inputs: str) -> None:
+        self._validated_now = inputs
 
     def text(self, rel: str, inputs: str, compute: Callable[[], str]) -> str:
         """The text of output file `rel` (relative to the output folder) whose inputs have the
@@ -103,9 +130,12 @@ class RenderMemo:
 
     def save(self) -> None:
         """Record this scan's files (call once they are written)."""
-        if self.path is None or self._now == self._recorded:
+        if self.path is None or (
+            self._now == self._recorded and self._validated_now == self._validated
+        ):
             return
-        text = json.dumps({"format": _FORMAT, "files": self._now}, separators=(",", ":"))
+        data = {"format": _FORMAT, "files": self._now, "validated": self._validated_now}
+        text = json.dumps(data, separators=(",", ":"))
         tmp = self.path.with_name(f".{self.path.name}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,3 +33,15 @@ def test_reused_only_for_the_same_inputs_and_the_same_bytes(tmp_path: Path) -> N
     (work / "cache" / FILE_NAME).write_text("{not json", encoding="utf-8")
     assert rendered(work, out, "two", "B\n")[1]["files_computed"] == 1
     assert rendered(work, out, "two", "B\n")[1]["files_reused"] == 1
+
+
+def test_validation_is_remembered_for_the_same_digest_only(tmp_path: Path) -> None:
+    work, out = tmp_path / "work", tmp_path / "out"
+    memo = RenderMemo.in_workdir(work, out)
+    assert not memo.validated("plugins-1")
+    memo.record_validated("plugins-1")
+    memo.save()
+    again = RenderMemo.in_workdir(work, out)
+    assert again.validated("plugins-1") and not again.validated("plugins-2")
+    again.save()  # what this run used is kept: plugins-1 validated
+    assert RenderMemo.in_workdir(work, out).validated("plugins-1")
