@@ -62,6 +62,7 @@ from scanner.render_memo import RenderMemo
 from scanner.report_file import read_report
 from scanner.site import SiteInput, site_files
 from scanner.sources import load_sources
+from scanner.stage_memo import StageMemo
 from scanner.structured import load_manifest_yaml
 from scanner.validate import catalog_issues
 
@@ -179,7 +180,11 @@ def analyse(
     current = current_entries(sources, discovery, baseline)
     assets = current.assets
     with timer.stage("graph"):
-        graph = build_graph(assets, discovery.repo_files, known_repos=[s.name for s in sources])
+        ranks = StageMemo.in_workdir(config.workdir, "ranks")
+        graph = build_graph(
+            assets, discovery.repo_files, known_repos=[s.name for s in sources], ranks_memo=ranks
+        )
+        ranks.save()
     outcomes = ClassifyCache.in_workdir(config.workdir)
     with timer.stage("classify", outcomes.stats):
         neighbours = _linked_from(graph, [a.id for a in assets])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -34,6 +35,7 @@ from scanner.graph import (
 )
 from scanner.mermaid import escape_label, to_mermaid
 from scanner.models import Asset, AssetKind, RawReference, RefKind, Severity, SourceSpec, Stage
+from scanner.stage_memo import StageMemo
 from tests.gitrepo import make_repo
 from tests.golden_files import check_golden
 
@@ -785,3 +787,22 @@ def test_neighbours_are_the_same_after_a_round_trip_through_graph_json(
     for asset_id in result.ranks:
         assert asset_neighbours(loaded, asset_id) == result.neighbours(asset_id)
     assert nx.utils.graphs_equal(loaded, result.graph)
+
+
+def test_ranks_from_a_memo_are_the_ranks_of_the_same_graph(
+    discovery: Discovery, result: GraphResult, tmp_path: Path
+) -> None:
+    def ranks(assets: list[Asset]) -> tuple[dict[str, float], int]:
+        memo = StageMemo.in_workdir(tmp_path, "ranks")
+        built = build_graph(assets, discovery.repo_files, known_repos=("gamma",), ranks_memo=memo)
+        memo.save()
+        return dict(built.ranks), memo.hits
+
+    assets = list(discovery.assets)
+    assert ranks(assets) == (result.ranks, 0)
+    assert ranks(assets) == (result.ranks, 1)
+    # No references: the recorded ranks are of another graph.
+    fewer = [replace(a, references=()) for a in assets]
+    plain = build_graph(fewer, discovery.repo_files, known_repos=("gamma",))
+    assert plain.ranks != result.ranks
+    assert ranks(fewer) == (plain.ranks, 0)

@@ -42,6 +42,7 @@ from scanner.models import (
     Relationship,
     ScanIssue,
 )
+from scanner.stage_memo import StageMemo
 
 # --- building ------------------------------------------------------------------------------------
 
@@ -126,6 +127,7 @@ def build_graph(
     repo_files: Mapping[str, frozenset[str]],
     *,
     known_repos: Collection[str] = (),
+    ranks_memo: StageMemo | None = None,
 ) -> GraphResult:
     """Resolve every reference of every asset and analyse the graph they form.
 
@@ -195,7 +197,7 @@ def build_graph(
     draft.add_nodes_from(sorted(nodes.items()))
     draft.add_edges_from((u, v, d) for (u, v), d in sorted(edges.items()))
 
-    ranks = asset_ranks(draft, ordered, index)
+    ranks = asset_ranks(draft, ordered, index, ranks_memo)
     duplicate_of, duplicate_issues = duplicate_content(ordered)
     bundles = asset_bundles(draft, ordered)
     issues = broken_reference_issues(resolved)

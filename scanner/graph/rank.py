@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from scanner.graph.index import RefIndex
@@ -19,7 +21,10 @@ from scanner.models import (
     Asset,
     AssetKind,
     EdgeType,
+    JsonValue,
 )
+from scanner.render_memo import code_digest, digest
+from scanner.stage_memo import StageMemo
 
 
 def pagerank(
@@ -56,9 +61,12 @@ def pagerank(
     return {n: rank[i] for n, i in position.items()}
 
 
-def asset_ranks(graph: Any, assets: Sequence[Asset], index: RefIndex) -> dict[str, float]:
+def asset_ranks(
+    graph: Any, assets: Sequence[Asset], index: RefIndex, memo: StageMemo | None = None
+) -> dict[str, float]:
     """PageRank over references between assets. References inside one skill folder (a skill
-    and its own reference files) are its internals, not evidence that others rely on it."""
+    and its own reference files) are its internals, not evidence that others rely on it. With
+    a `memo`, the last scan's ranks are reused when the nodes and weighted edges are the same."""
     unit: dict[str, tuple[str, str] | None] = {}
     for asset in assets:
         skill_dir = index.enclosing(asset.repo, posixpath.dirname(asset.path), "SKILL.md")
@@ -72,8 +80,28 @@ def asset_ranks(graph: Any, assets: Sequence[Asset], index: RefIndex) -> dict[st
         weight = max(RANK_WEIGHTS.get(t, 0.0) for t in edge_types(data))
         edges.append((source, target, weight))
     edges.sort()
-    ranks = pagerank(sorted(unit), edges)
-    return {n: round(r, RANK_DIGITS) for n, r in sorted(ranks.items())}
+    nodes = sorted(unit)
+    inputs = digest(_code(), repr(nodes), repr(edges)) if memo is not None else ""
+    if memo is not None:
+        found = memo.get(inputs)
+        if (
+            isinstance(found, dict)
+            and list(found) == nodes
+            and all(type(v) is float for v in found.values())
+        ):
+            return {n: float(r) for n, r in found.items() if isinstance(r, float)}
+    ranks = pagerank(nodes, edges)
+    result = {n: round(r, RANK_DIGITS) for n, r in sorted(ranks.items())}
+    if memo is not None:
+        memo.put(inputs, dict[str, JsonValue](result))
+    return result
+
+
+@cache
+def _code() -> str:
+    """The code PageRank's result depends on (its iteration and the constants it reads)."""
+    folder = Path(__file__).parent
+    return code_digest([folder / "rank.py", folder / "model.py"])
 
 
 def asset_bundles(graph: Any, assets: Sequence[Asset]) -> dict[str, tuple[str, ...]]:
