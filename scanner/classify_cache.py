@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import scanner
+from scanner.cache_file import load_cache, save_cache
 from scanner.classify import Computed, DomainKey, OutcomeSource, RuleOutcome, RuleResult
 from scanner.models import Asset, JsonValue
 from scanner.practices import Practice
@@ -179,16 +180,8 @@ class ClassifyCache:
     @classmethod
     def in_workdir(cls, workdir: Path) -> ClassifyCache:
         path = workdir / "cache" / FILE_NAME
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls(path)
-        except (OSError, ValueError, RecursionError) as err:
-            log.warning("ignoring the classification cache %s: %s", path, err)
-            return cls(path)
-        entries = data.get("entries") if isinstance(data, dict) else None
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
-            return cls(path)
+        data = load_cache(path, _FORMAT, "classification cache")
+        entries = data.get("entries") if data is not None else None
         return cls(path, entries if isinstance(entries, dict) else None)
 
     def bind(
@@ -209,16 +202,9 @@ class ClassifyCache:
         """Keep what this scan used; write only when that differs from what is stored."""
         if self.path is None or self._used.keys() == self._stored.keys():
             return
-        text = json.dumps({"format": _FORMAT, "entries": self._used}, separators=(",", ":"))
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError as err:
-            log.warning("cannot write the classification cache %s: %s", self.path, err)
-            return
-        self._stored = dict(self._used)
+        entries: dict[str, JsonValue] = dict(self._used)
+        if save_cache(self.path, _FORMAT, "classification cache", {"entries": entries}):
+            self._stored = dict(self._used)
 
     def stats(self) -> dict[str, int]:
         return {"outcomes_reused": self.hits, "outcomes_computed": self.misses}

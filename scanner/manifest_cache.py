@@ -9,14 +9,14 @@ parsed every time. The schema checks (pydantic) run on every load either way. Sa
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import scanner
+from scanner.cache_file import load_cache, save_cache
+from scanner.models import JsonValue
 from scanner.structured import load_manifest_yaml
 
 log = logging.getLogger("scanner")
@@ -54,17 +54,9 @@ class ManifestCache:
     @classmethod
     def in_workdir(cls, workdir: Path) -> ManifestCache:
         path = workdir / "cache" / FILE_NAME
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls(path)
-        except (OSError, ValueError, RecursionError) as err:
-            log.warning("ignoring the manifest cache %s: %s", path, err)
-            return cls(path)
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
-            return cls(path)
-        entries = data.get("entries")
-        return cls(path, entries if isinstance(entries, dict) else None)
+        data = load_cache(path, _FORMAT, "manifest cache")
+        entries = data.get("entries") if data is not None else None
+        return cls(path, dict(entries) if isinstance(entries, dict) else None)
 
     def read(self, path: Path) -> object:
         """What load_manifest_yaml(path) returns (and raises)."""
@@ -85,13 +77,6 @@ class ManifestCache:
         """Keep the documents this scan read; write only when that changed."""
         if self.path is None or self._used.keys() == self._stored.keys():
             return
-        text = json.dumps({"format": _FORMAT, "entries": self._used}, separators=(",", ":"))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # A unique temporary: manifests are read before the work directory is locked.
-            fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            Path(tmp).replace(self.path)
-        except OSError as err:
-            log.warning("cannot write the manifest cache %s: %s", self.path, err)
+        # Only documents _exact passed are in _used: JSON values, as json.dumps needs.
+        entries = cast("dict[str, JsonValue]", dict(self._used))
+        save_cache(self.path, _FORMAT, "manifest cache", {"entries": entries})

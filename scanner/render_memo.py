@@ -12,7 +12,6 @@ pass again). Safe to delete."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -20,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 
 import scanner
+from scanner.cache_file import load_cache, save_cache
+from scanner.models import JsonValue
 
 log = logging.getLogger("scanner")
 
@@ -75,22 +76,12 @@ class RenderMemo:
     @classmethod
     def in_workdir(cls, workdir: Path, output: Path) -> RenderMemo:
         path = workdir / "cache" / FILE_NAME
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls(output, path, {})
-        except (OSError, ValueError, RecursionError) as err:
-            log.warning("ignoring the render memo %s: %s", path, err)
-            return cls(output, path, {})
-        files = data.get("files") if isinstance(data, dict) else None
-        if (
-            not isinstance(data, dict)
-            or data.get("format") != _FORMAT
-            or not isinstance(files, dict)
-        ):
+        data = load_cache(path, _FORMAT, "render memo")
+        files = data.get("files") if data is not None else None
+        if data is None or not isinstance(files, dict):
             return cls(output, path, {})
         recorded = {
-            rel: pair
+            rel: [str(x) for x in pair]
             for rel, pair in files.items()
             if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
         }
@@ -134,15 +125,10 @@ class RenderMemo:
             self._now == self._recorded and self._validated_now == self._validated
         ):
             return
-        data = {"format": _FORMAT, "files": self._now, "validated": self._validated_now}
-        text = json.dumps(data, separators=(",", ":"))
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError as err:
-            log.warning("cannot write the render memo %s: %s", self.path, err)
+        files: dict[str, JsonValue] = {rel: list(pair) for rel, pair in self._now.items()}
+        save_cache(
+            self.path, _FORMAT, "render memo", {"files": files, "validated": self._validated_now}
+        )
 
     def stats(self) -> dict[str, int]:
         return {"files_reused": self.reused, "files_computed": self.computed}

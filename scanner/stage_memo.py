@@ -7,10 +7,10 @@ that cannot be read is ignored; it is rewritten only when the result is new. Saf
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
+from scanner.cache_file import load_cache, save_cache
 from scanner.models import JsonValue
 
 log = logging.getLogger("scanner")
@@ -29,14 +29,8 @@ class StageMemo:
     @classmethod
     def in_workdir(cls, workdir: Path, name: str) -> StageMemo:
         path = workdir / "cache" / f"{name}.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls(path)
-        except (OSError, ValueError, RecursionError) as err:
-            log.warning("ignoring %s: %s", path, err)
-            return cls(path)
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        data = load_cache(path, _FORMAT, f"{name} memo")
+        if data is None:
             return cls(path)
         inputs = data.get("inputs")
         return cls(path, inputs, data.get("value")) if isinstance(inputs, str) else cls(path)
@@ -54,11 +48,4 @@ class StageMemo:
     def save(self) -> None:
         if self.path is None or not self._changed:
             return
-        data = {"format": _FORMAT, "inputs": self._inputs, "value": self._value}
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError as err:
-            log.warning("cannot write %s: %s", self.path, err)
+        save_cache(self.path, _FORMAT, "memo", {"inputs": self._inputs, "value": self._value})

@@ -1,0 +1,55 @@
+"""The JSON files the caches keep under `<workdir>/cache/` (classification outcomes, parsed
+manifests, the render memo, stage memos): read back with the same bounds as every file the
+scanner wrote (scanner.readback: size, depth, UTF-8, no NaN), and written whole or not at all.
+
+A cache file is only ever an optimisation: one that is missing, damaged, of another format or
+too big is ignored with a warning, and the scan computes what it would have held."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from scanner.models import JsonValue
+from scanner.readback import OwnFileError, read_own_json
+
+log = logging.getLogger("scanner")
+
+
+def load_cache(path: Path, fmt: int, what: str) -> dict[str, JsonValue] | None:
+    """The document of cache file `path` when it is a JSON object of format `fmt`, else None
+    (absent: silently; anything else: with a warning naming the file)."""
+    try:
+        data = read_own_json(path, what)
+    except FileNotFoundError:
+        return None
+    except OwnFileError as err:
+        log.warning("ignoring the %s: %s", what, err)
+        return None
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        return None
+    return data
+
+
+def save_cache(path: Path, fmt: int, what: str, document: dict[str, JsonValue]) -> bool:
+    """Write `document` (with its format) to `path` through a unique temporary file, so that
+    two scans reading manifests before the work directory lock never mix their bytes; False,
+    with a warning, when it cannot be written."""
+    text = json.dumps({"format": fmt, **document}, separators=(",", ":"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            Path(tmp).replace(path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        log.warning("cannot write the %s %s: %s", what, path, err)
+        return False
+    return True
