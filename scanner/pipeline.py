@@ -57,6 +57,7 @@ from scanner.practices import (
 from scanner.progress import NoProgress, ScanProgress
 from scanner.publishing import PUBLISHING_FILE, Publishing, judge, load_publishing, publishing_json
 from scanner.redaction import redact_discovery, redact_sources
+from scanner.redaction_memo import RedactionMemo
 from scanner.render import RenderResult, catalog_files, plugin_paths, render_outputs
 from scanner.render_memo import RenderMemo
 from scanner.report_file import read_report
@@ -368,6 +369,7 @@ def run_scan(
             timer.stage("discover", discover_counters, steps=sum(1 for s in sources if s.ok)),
             ExtractionCache.in_workdir(config.workdir) as cache,
         ):
+            clean = RedactionMemo.in_workdir(config.workdir)
             discovery = redact_discovery(
                 discover_all(
                     sources,
@@ -376,8 +378,10 @@ def run_scan(
                     on_progress=lambda repo, action, done: shown.step(
                         "discover", repo, action, done=done
                     ),
-                )
+                ),
+                clean,
             )
+            clean.save()
         baseline = load_baseline(config.output / CATALOG_JSON)
         analysis = analyse(config, manifests, sources, discovery, baseline, timer)
         # Still under the lock: a second scan must not read the baseline, or write, while

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from scanner.discover import Discovery, RepoDiscovery
 from scanner.handlers.base import LEAKED_SECRET
 from scanner.models import Asset, ScanIssue, Severity, Stage, SyncResult
+from scanner.redaction_memo import RedactionMemo, content_key
 from scanner.secrets import redact, redact_json
 
 _R = TypeVar("_R")
@@ -47,6 +48,32 @@ def redact_record(record: _R) -> _R:
     return replace(record, **changes) if changes else record
 
 
+def _redact_memoized(record: _R, memo: RedactionMemo | None) -> _R:
+    """`redact_record`, skipped when this exact content was clean before (see the memo)."""
+    if memo is None:
+        return redact_record(record)
+    key = content_key(record)
+    if memo.was_clean(key):
+        return record
+    clean = redact_record(record)
+    if clean is record:
+        memo.found_clean(key)
+    return clean
+
+
+def _redact_paths(paths: frozenset[str], memo: RedactionMemo | None) -> frozenset[str]:
+    listed = sorted(paths)
+    if memo is None:
+        return frozenset(redact_lines(listed))
+    key = content_key(tuple(listed))
+    if memo.was_clean(key):
+        return paths
+    clean = frozenset(redact_lines(listed))
+    if clean == paths:
+        memo.found_clean(key)
+    return clean
+
+
 def _leak(asset: Asset) -> ScanIssue:
     return ScanIssue(
         Stage.DISCOVER,
@@ -59,17 +86,17 @@ def _leak(asset: Asset) -> ScanIssue:
     )
 
 
-def _redact_repo(found: RepoDiscovery) -> RepoDiscovery:
+def _redact_repo(found: RepoDiscovery, memo: RedactionMemo | None) -> RepoDiscovery:
     assets: list[Asset] = []
     issues = [redact_record(i) for i in found.issues]
     leaked = {(i.repo, i.path) for i in issues if i.code == LEAKED_SECRET}
     for asset in found.assets:
-        clean = redact_record(asset)
+        clean = _redact_memoized(asset, memo)
         assets.append(clean)
         if clean != asset and (clean.repo, clean.path) not in leaked:
             issues.append(_leak(clean))
             leaked.add((clean.repo, clean.path))
-    paths = frozenset(redact_lines(sorted(found.paths)))
+    paths = _redact_paths(found.paths, memo)
     if paths == found.paths and assets == list(found.assets) and issues == list(found.issues):
         return found
     return replace(found, assets=tuple(assets), issues=tuple(issues), paths=paths)
@@ -84,9 +111,10 @@ def redact_lines(texts: list[str]) -> list[str]:
     return clean if len(clean) == len(texts) else [redact(t) for t in texts]
 
 
-def redact_discovery(discovery: Discovery) -> Discovery:
-    """Discovery with no secret left in any asset, issue or path."""
-    return Discovery(tuple(_redact_repo(r) for r in discovery.repos))
+def redact_discovery(discovery: Discovery, memo: RedactionMemo | None = None) -> Discovery:
+    """Discovery with no secret left in any asset, issue or path; with a memo, records found
+    clean in the last scan with the same content and code are not read again."""
+    return Discovery(tuple(_redact_repo(r, memo) for r in discovery.repos))
 
 
 def redact_sources(sources: tuple[SyncResult, ...]) -> tuple[SyncResult, ...]:
