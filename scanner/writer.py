@@ -12,7 +12,6 @@ catalog as the baseline, so the next run reports the same changes again instead 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from scanner.errors import OutputError
+from scanner.json_text import dumps_sorted_indented
 from scanner.models import JsonValue
 
 TMP_PREFIX = ".tmp-"
@@ -32,7 +32,7 @@ FILE_MODE = 0o644  # mkstemp makes 0600: generated files are for everyone to rea
 
 def dump_json(data: JsonValue) -> str:
     """The one JSON style of every output: sorted keys, indent 2, UTF-8, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_sorted_indented(data) + "\n"
 
 
 def _fail(path: Path, err: OSError) -> OutputError:
