@@ -28,15 +28,24 @@ def _refuse_constant(name: str) -> float:
 
 
 def _depth_problem(value: JsonValue) -> str | None:
-    stack: list[tuple[JsonValue, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_OWN_JSON_DEPTH:
+    """Whether any value lies more than MAX_OWN_JSON_DEPTH containers down (the top value is
+    at depth 0). Walked level by level over the containers only: the scalars, most of a
+    document, are never put on a stack (reading back the classification cache and the
+    baseline catalog spent more time here than in json.loads)."""
+    level: list[dict[str, JsonValue] | list[JsonValue]] = (
+        [value] if isinstance(value, dict | list) else []
+    )
+    depth = 0
+    while level:
+        # A non-empty container at this depth holds values one level further down.
+        if depth >= MAX_OWN_JSON_DEPTH and any(level):
             return f"nested deeper than {MAX_OWN_JSON_DEPTH} levels"
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        deeper: list[dict[str, JsonValue] | list[JsonValue]] = []
+        for item in level:
+            children = item.values() if isinstance(item, dict) else item
+            deeper += [c for c in children if isinstance(c, dict | list)]
+        level = deeper
+        depth += 1
     return None
 
 
