@@ -19,12 +19,16 @@ score plus context reaches the domain's threshold.
 Term weighting comes third (scanner.similarity): the nearest exemplar of a domain (featured
 pins and tune labels, never the asset itself) adds cosine x weight and can establish the
 domain; the domain's definition adds cosine x weight and only supports it.
+
+Last, a practice may set runner_up_ratio: of the domains an asset reaches in that practice, it
+keeps those scoring at least ratio x its best one there (side topics of an asset that belongs
+to the practice fall away; the best always stays).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from scanner.classify_text import AssetText, asset_text, tokens
@@ -39,6 +43,7 @@ from scanner.rules import (
     exclusion,
     field_factor,
     may_match,
+    runner_up_drops,
 )
 from scanner.similarity import Exemplars, Nearest, SimilarityModel, build_model
 
@@ -99,16 +104,24 @@ class DomainVerdict:
     threshold: float
     excluded: bool
     established: bool  # some rule fired outside the supporting fields
+    # Why the practice's runner_up_ratio drops a domain that passed its threshold, e.g.
+    # "below 0.6 x best agent-harnesses 12.4"; empty when it is kept or the ratio is off.
+    runner_up: str = ""
 
     @property
     def score(self) -> float:
         return _points(self.own + self.context)
 
     @property
-    def assigned(self) -> bool:
+    def passes(self) -> bool:
+        """In the domain before the runner-up ratio is applied."""
         return (
             not self.excluded and self.established and self.own > 0 and self.score >= self.threshold
         )
+
+    @property
+    def assigned(self) -> bool:
+        return self.passes and not self.runner_up
 
     def to_json(self) -> JsonObject:
         return {
@@ -121,6 +134,8 @@ class DomainVerdict:
             "excluded": self.excluded,
             "established": self.established,
             "assigned": self.assigned,
+            # Only present when the ratio drops the domain: other practices' output is unchanged.
+            **({"runner_up": self.runner_up} if self.runner_up else {}),
         }
 
 
@@ -461,8 +476,9 @@ def classify(
     }
     result: dict[str, tuple[DomainAssignment, ...]] = {}
     domains = {(p.id, d.id): (p, d) for p in compiled for d in p.domains}
+    ratios = {p.id: p.runner_up_ratio for p in compiled}
     for asset in assets:
-        assignments = []
+        assignments: list[DomainAssignment] = []
         # The domains where the asset scored (assignments are sorted below).
         for key, (score, fired) in own[asset.id].items():
             if score <= 0:
@@ -481,6 +497,8 @@ def classify(
                     reasons=tuple(o.reason for o in sorted(reasons, key=_reason_order)),
                 )
             )
+        drops = runner_up_drops({(a.practice, a.domain): a.score for a in assignments}, ratios)
+        assignments = [a for a in assignments if (a.practice, a.domain) not in drops]
         if assignments:
             result[asset.id] = tuple(
                 sorted(assignments, key=lambda a: (a.practice, -a.score, a.domain))
@@ -539,7 +557,7 @@ def verdicts(outcomes: Sequence[RuleOutcome], practices: Sequence[Practice]) -> 
             order.append(key)
             grouped[key] = []
         grouped[key].append(outcome)
-    result = []
+    result: list[DomainVerdict] = []
     for key in order:
         group = grouped[key]
         own = _total(o for o in group if o.rule != "context")
@@ -555,7 +573,9 @@ def verdicts(outcomes: Sequence[RuleOutcome], practices: Sequence[Practice]) -> 
                 established=any(o.establishes for o in group),
             )
         )
-    return result
+    ratios = {p.id: p.classification.runner_up_ratio for p in practices}
+    drops = runner_up_drops({(v.practice, v.domain): v.score for v in result if v.passes}, ratios)
+    return [replace(v, runner_up=drops.get((v.practice, v.domain), "")) for v in result]
 
 
 def neighbours_from_edges(

@@ -251,6 +251,10 @@ class Classification(_Model):
     # subject named several ways is one subject, and a long capability list that touches many
     # terms once each should not add up to a main subject. 1 means plain sums.
     keyword_decay: float = Field(default=1.0, gt=0, le=1)
+    # Opt-in: within this practice an asset keeps a domain only when its score is at least this
+    # fraction of its best domain score here (the best always stays). Most wrong domains were
+    # side topics of an asset that does belong to the practice. None (default) keeps them all.
+    runner_up_ratio: float | None = Field(default=None, gt=0, le=1)
     # Fields whose matches support a domain but cannot establish it on their own.
     supporting_fields: tuple[TextField, ...] = ("headings",)
     # Assets this practice never classifies (e.g. the marketplace's own generated plugins).

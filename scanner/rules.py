@@ -116,6 +116,7 @@ class CompiledPractice:
     field_weights: Mapping[str, float]
     field_cap: float
     keyword_decay: float
+    runner_up_ratio: float | None
     supporting_fields: frozenset[str]
     excludes: tuple[CompiledPath, ...]
     context_weight: float
@@ -173,6 +174,7 @@ def compile_practices(practices: Sequence[Practice]) -> tuple[CompiledPractice, 
                 field_weights={str(k): v for k, v in settings.field_weights.items()},
                 field_cap=settings.field_cap,
                 keyword_decay=settings.keyword_decay,
+                runner_up_ratio=settings.runner_up_ratio,
                 supporting_fields=frozenset(settings.supporting_fields),
                 excludes=tuple(CompiledPath(p, spec(p), 0.0) for p in settings.exclude_paths),
                 context_weight=settings.context_weight,
@@ -217,3 +219,27 @@ def may_match(text: AssetText, domain: CompiledDomain) -> bool:
         if at < len(text.words) and text.words[at].startswith(prefix):
             return True
     return False
+
+
+def runner_up_drops(
+    scores: Mapping[tuple[str, str], float], ratios: Mapping[str, float | None]
+) -> dict[tuple[str, str], str]:
+    """The domains an asset loses to its practice's runner_up_ratio, with why. `scores` holds
+    the domains that passed their thresholds; the best of each practice is always kept (ties
+    too), and a practice whose ratio is None keeps everything."""
+    best: dict[str, tuple[float, str]] = {}
+    for (practice, domain), score in scores.items():
+        if ratios.get(practice) is None:
+            continue
+        current = best.get(practice)
+        if current is None or (-score, domain) < (-current[0], current[1]):
+            best[practice] = (score, domain)
+    drops = {}
+    for key, score in scores.items():
+        ratio = ratios.get(key[0])
+        if ratio is None:
+            continue
+        top, top_domain = best[key[0]]
+        if score < round(ratio * top, 2):
+            drops[key] = f"below {ratio:g} x best {top_domain} {top:g}"
+    return drops

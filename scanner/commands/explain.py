@@ -85,6 +85,8 @@ def run(opts: Config, asset_id: str) -> int:
                 "  only supporting fields (headings) matched: they cannot establish a domain",
                 highlight=False,
             )
+        elif verdict.runner_up:
+            out_console.print(f"  dropped by runner_up_ratio: {verdict.runner_up}", highlight=False)
         silent = 0
         for outcome in (o for o in outcomes if (o.practice, o.domain) == key):
             # Without -v, rules that did not fire at all are counted, not listed.
