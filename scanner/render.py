@@ -325,8 +325,7 @@ def render_outputs(
         return RenderResult(tuple(sorted(changed)), versions)
     with OutputTransaction() as transaction:
         for folder, files in trees.items():
-            known = memo.read_under(folder) if memo is not None else None
-            if transaction.stage_tree(output / folder, files, known).changed:
+            if transaction.stage_tree(output / folder, files).changed:
                 changed.append(folder)
         for folder in retired:
             changed.append(folder)

@@ -21,7 +21,6 @@ from pathlib import Path
 import scanner
 from scanner.cache_file import load_cache, save_cache
 from scanner.models import JsonValue
-from scanner.writer import Snapshot, read_snapshot
 
 log = logging.getLogger("scanner")
 
@@ -69,7 +68,6 @@ class RenderMemo:
         self.path = path
         self._recorded = recorded
         self._now: dict[str, list[str]] = {}
-        self._read: dict[str, Snapshot] = {}  # the files reused, as read (for stage_tree)
         self._validated = ""  # what the last scan's generated plugins validated as
         self._validated_now = ""
         self.reused = 0
@@ -109,23 +107,17 @@ class RenderMemo:
         recorded = self._recorded.get(rel)
         if recorded is not None and recorded[0] == inputs:
             try:
-                snapshot: Snapshot | None = read_snapshot(self.output / rel)
+                data = (self.output / rel).read_bytes()
             except OSError:
-                snapshot = None
-            if snapshot is not None and hashlib.sha256(snapshot.data).hexdigest() == recorded[1]:
+                data = None
+            if data is not None and hashlib.sha256(data).hexdigest() == recorded[1]:
                 self.reused += 1
                 self._now[rel] = recorded
-                self._read[rel] = snapshot
-                return snapshot.data.decode("utf-8")
+                return data.decode("utf-8")
         self.computed += 1
         text = compute()
         self._now[rel] = [inputs, hashlib.sha256(text.encode("utf-8")).hexdigest()]
         return text
-
-    def read_under(self, folder: str) -> dict[str, Snapshot]:
-        """The files reused from `folder` (relative to it), as they were read."""
-        prefix = folder.rstrip("/") + "/"
-        return {rel[len(prefix) :]: s for rel, s in self._read.items() if rel.startswith(prefix)}
 
     def save(self) -> None:
         """Record this scan's files (call once they are written)."""

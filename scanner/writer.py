@@ -13,11 +13,8 @@ catalog as the baseline, so the next run reports the same changes again instead 
 from __future__ import annotations
 
 import os
-import posixpath
 import shutil
-import stat
 import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,68 +173,16 @@ def _remove_stale_temporaries(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A file's bytes as read earlier in this run, with what its status was then; `status` is
-    None when the file had changed too recently for that status to vouch for its bytes."""
-
-    data: bytes
-    status: tuple[int, int, int, int, int] | None  # device, inode, size, mtime, ctime (ns)
-
-
-# A file whose status changed this long before it was read cannot be written again without its
-# ctime moving past the recorded one (file times come from a clock coarser than time_ns).
-_SETTLED_NS = 2_000_000_000
-
-
-def _status(st: os.stat_result) -> tuple[int, int, int, int, int]:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def read_snapshot(path: Path, *, now_ns: int | None = None) -> Snapshot:
-    """The bytes of `path` (OSError if it cannot be read), with the status they were read at,
-    so that `stage_tree` can take them instead of reading the file again while its status
-    is the same. `now_ns` is the clock (tests)."""
-    now = time.time_ns() if now_ns is None else now_ns
-    with path.open("rb") as handle:
-        st = os.fstat(handle.fileno())
-        data = handle.read()
-    settled = stat.S_ISREG(st.st_mode) and st.st_ctime_ns < now - _SETTLED_NS
-    return Snapshot(data, _status(st) if settled else None)
-
-
-def _read_bytes(folder: Path, known: Mapping[str, Snapshot]) -> dict[str, bytes]:
+def _read_bytes(folder: Path) -> dict[str, bytes]:
     """Every regular file under `folder` (relative POSIX paths), as bytes; an unreadable one
-    is left out (so it counts as changed and is written afresh). A file in `known` whose
-    status is still the recorded one is not read again: nothing has written it since."""
+    is left out (so it counts as changed and is written afresh)."""
     if not folder.is_dir():
         return {}
     out: dict[str, bytes] = {}
-    pending = [(os.fspath(folder), "")]
-    while pending:  # as rglob: every regular file, symbolic links neither read nor followed
-        directory, prefix = pending.pop()
-        try:
-            with os.scandir(directory) as listing:
-                entries = list(listing)
-        except OSError:
-            continue
-        for entry in entries:
-            rel = prefix + entry.name
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, rel + "/"))
-                    continue
-                if not entry.is_file(follow_symlinks=False):
-                    continue
-                snapshot = known.get(rel)
-                if (
-                    snapshot is not None
-                    and snapshot.status is not None
-                    and _status(entry.stat(follow_symlinks=False)) == snapshot.status
-                ):
-                    out[rel] = snapshot.data
-                    continue
-                out[rel] = Path(entry.path).read_bytes()
+                out[path.relative_to(folder).as_posix()] = path.read_bytes()
             except OSError:
                 continue
     return out
@@ -307,17 +252,11 @@ class OutputTransaction:
             raise _fail(path, err) from err
         return True
 
-    def stage_tree(
-        self,
-        folder: Path,
-        files: Mapping[str, str],
-        known: Mapping[str, Snapshot] | None = None,
-    ) -> TreeChange:
+    def stage_tree(self, folder: Path, files: Mapping[str, str]) -> TreeChange:
         """Stage a complete new `folder` holding exactly `files`, if that changes anything.
-        `known`: files of `folder` (relative paths) already read in this run, by read_snapshot.
         Call `recover_interrupted(folder.parent)` first: it deletes staging folders."""
         encoded = {rel: text.encode("utf-8") for rel, text in files.items()}
-        current = _read_bytes(folder, known or {})
+        current = _read_bytes(folder)
         change = TreeChange(
             folder=folder.as_posix(),
             added=tuple(sorted(set(files) - set(current))),
@@ -332,13 +271,9 @@ class OutputTransaction:
                 tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{folder.name}-", dir=folder.parent)
             )
             self._trees.append((staging, folder))
-            made: set[str] = set()
             for rel, data in sorted(encoded.items()):
                 target = staging / rel
-                parent = posixpath.dirname(rel)
-                if parent and parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(parent)
+                target.parent.mkdir(parents=True, exist_ok=True)
                 if current.get(rel) != data or not _link(folder / rel, target):
                     _write_synced(target, data)
             staging.chmod(0o755)

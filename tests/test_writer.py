@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,8 @@ import pytest
 from scanner.errors import OutputError
 from scanner.writer import (
     OutputTransaction,
-    Snapshot,
     compare_tree,
     dump_json,
-    read_snapshot,
     read_tree,
     recover_interrupted,
     replace_tree,
@@ -107,45 +104,3 @@ def test_an_aborted_folder_leaves_the_linked_files_as_they_were(tmp_path: Path) 
         second.stage_tree(folder, {"a.html": "A\n", "b.html": "B2\n"})
     assert read_tree(folder) == {"a.html": "A\n", "b.html": "B\n"}
     assert sorted(p.name for p in folder.parent.iterdir()) == ["site"]
-
-
-def _settled(path: Path) -> Snapshot:
-    """A snapshot read as if long after the file was written (so its status vouches for it)."""
-    snapshot = read_snapshot(path, now_ns=time.time_ns() + 60 * 10**9)
-    assert snapshot.status is not None
-    return snapshot
-
-
-def test_a_folder_takes_a_snapshot_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
-    folder = tmp_path / "out" / "site"
-    with OutputTransaction() as first:
-        first.stage_tree(folder, {"a.html": "A\n", "b/c.html": "C\n"})
-        first.commit()
-    kept = _settled(folder / "b" / "c.html")
-    replaced = _settled(folder / "a.html")
-    # a.html is replaced after it was read (a new file, as every write here is): the snapshot
-    # no longer matches, so the file is read again and its new bytes count.
-    write_atomic(folder / "a.html", "X\n")
-    known = {"a.html": replaced, "b/c.html": kept}
-    with OutputTransaction() as second:
-        change = second.stage_tree(folder, {"a.html": "A\n", "b/c.html": "C\n"}, known)
-        second.commit()
-    assert change.modified == ("a.html",)
-    assert read_tree(folder) == {"a.html": "A\n", "b/c.html": "C\n"}
-    # Nothing changed since the snapshot: its bytes are taken, the file is not read again
-    # (shown with a snapshot that claims other bytes than the file holds).
-    status = _settled(folder / "a.html").status
-    claimed = {"a.html": Snapshot(b"Z\n", status)}
-    with OutputTransaction() as third:
-        assert third.stage_tree(folder, {"a.html": "A\n"}, claimed).modified == ("a.html",)
-
-
-def test_a_snapshot_of_a_file_written_just_now_is_not_trusted(tmp_path: Path) -> None:
-    target = tmp_path / "a.html"
-    target.write_text("A\n")
-    fresh = read_snapshot(target)
-    assert fresh.status is None  # its time cannot tell a later write of the same size
-    target.write_text("B\n")  # in place, same size, maybe in the same clock tick
-    with OutputTransaction() as transaction:
-        change = transaction.stage_tree(tmp_path, {"a.html": "A\n"}, {"a.html": fresh})
-    assert change.modified == ("a.html",)
