@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import scanner
-from scanner.cache_file import load_cache, save_cache
+from scanner.cache_file import code_digest, load_cache, save_cache
 from scanner.classify import Computed, DomainKey, OutcomeSource, RuleOutcome, RuleResult
 from scanner.models import Asset, JsonValue
 from scanner.practices import Practice
@@ -48,18 +48,16 @@ _SIGNAL_DETAILS = ("frameworks", "mcp_sdks", "claude_sdks")
 
 
 @cache
-def code_digest() -> str:
+def classifier_digest() -> str:
+    """The classifier's code: what every cached outcome was computed by."""
     package = Path(scanner.__file__).parent
-    digest = hashlib.sha256(f"{_FORMAT}\0{scanner.__version__}\0".encode())
-    for name in _CODE:
-        digest.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
-    return digest.hexdigest()
+    return code_digest([package / name for name in _CODE])
 
 
 def practices_digest(practices: Sequence[Practice]) -> str:
     data = [p.model_dump(mode="json") for p in practices]
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{code_digest()}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{classifier_digest()}\0{text}".encode()).hexdigest()
 
 
 def _sha(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import cast
 
 import scanner
-from scanner.cache_file import load_cache, save_cache
+from scanner.cache_file import code_digest, load_cache, save_cache
 from scanner.models import JsonValue
 from scanner.structured import load_manifest_yaml
 
@@ -27,8 +27,7 @@ _FORMAT = 1
 
 @cache
 def _code() -> bytes:
-    reader = Path(scanner.__file__).parent / "structured.py"
-    return f"{_FORMAT}\0{scanner.__version__}\0".encode() + reader.read_bytes()
+    return code_digest([Path(scanner.__file__).parent / "structured.py"]).encode()
 
 
 def _exact(value: object) -> bool:

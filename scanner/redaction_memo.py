@@ -14,8 +14,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+from scanner.cache_file import code_digest
 from scanner.models import JsonValue
-from scanner.render_memo import code_digest
 from scanner.stage_memo import StageMemo
 
 NAME = "redaction"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.cache_file import digest, package_digest
 from scanner.catalog import Catalog
 from scanner.errors import OutputError, ScannerError
 from scanner.formats.rules import PLUGIN_MANIFEST
@@ -22,7 +23,7 @@ from scanner.plugin_view import PluginView
 from scanner.practices import Practice
 from scanner.publishing import RouterSpec
 from scanner.readback import OwnFileError, parse_own_json
-from scanner.render_memo import RenderMemo, digest, package_digest
+from scanner.render_memo import RenderMemo
 from scanner.router import router_files
 from scanner.validate import validate_path
 from scanner.writer import (

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
-from functools import cache
-from importlib import metadata
+from collections.abc import Callable
 from pathlib import Path
 
-import scanner
 from scanner.cache_file import load_cache, save_cache
 from scanner.models import JsonValue
 
@@ -26,38 +23,6 @@ log = logging.getLogger("scanner")
 
 FILE_NAME = "render.json"
 _FORMAT = 1
-
-
-def digest(*parts: str) -> str:
-    sha = hashlib.sha256()
-    for part in parts:
-        sha.update(part.encode("utf-8", "surrogatepass"))
-        sha.update(b"\0")
-    return sha.hexdigest()
-
-
-def code_digest(files: Iterable[Path], distributions: Iterable[str] = ()) -> str:
-    """The bytes of the code and templates a file is computed by, and library versions."""
-    sha = hashlib.sha256(f"{_FORMAT}\0{scanner.__version__}\0".encode())
-    for path in sorted(files):
-        sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in distributions:
-        sha.update(f"{name}={metadata.version(name)}\0".encode())
-    return sha.hexdigest()
-
-
-@cache
-def package_digest() -> str:
-    """Every file of the scanner package and the parsers' versions: for results that depend on
-    much of it (the validator reads plugins with the same parsers as discovery)."""
-    from scanner.discover.cache import extraction_version
-
-    package = Path(scanner.__file__).parent
-    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    sha = hashlib.sha256(extraction_version().encode())
-    for path in sorted(files):
-        sha.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return sha.hexdigest()
 
 
 class RenderMemo:

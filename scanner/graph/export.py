@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from scanner.cache_file import code_digest, digest
 from scanner.errors import ScannerError
 from scanner.graph.model import GraphResult, NodeType
 from scanner.layout import GRAPH_GRAPHML, GRAPH_JSON
@@ -19,7 +20,7 @@ from scanner.models import (
     JsonValue,
 )
 from scanner.readback import read_own_json
-from scanner.render_memo import RenderMemo, code_digest, digest
+from scanner.render_memo import RenderMemo
 
 # --- exports -------------------------------------------------------------------------------------
 

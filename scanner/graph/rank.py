@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from scanner.cache_file import code_digest, digest
 from scanner.graph.index import RefIndex
 from scanner.graph.model import (
     BUNDLE_TYPES,
@@ -23,7 +24,6 @@ from scanner.models import (
     EdgeType,
     JsonValue,
 )
-from scanner.render_memo import code_digest, digest
 from scanner.stage_memo import StageMemo
 
 

@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 import jinja2
 
+from scanner.cache_file import code_digest, digest
 from scanner.catalog import Catalog
 from scanner.layout import SITE_DIR
 from scanner.models import JsonObject, JsonValue
 from scanner.practices import Practice
-from scanner.render_memo import RenderMemo, code_digest, digest
+from scanner.render_memo import RenderMemo
 from scanner.site.model import (
     DATA_FILE,
     AssetPage,
