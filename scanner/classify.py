@@ -297,19 +297,15 @@ def _similarity_outcomes(
     return out
 
 
-def _own_outcomes(
-    practice: CompiledPractice,
-    domain: CompiledDomain,
-    text: AssetText,
-    evidence: _Evidence,
-    *,
-    fired_only: bool,
+def _rule_outcomes(
+    practice: CompiledPractice, domain: CompiledDomain, text: AssetText, *, fired_only: bool
 ) -> list[RuleOutcome]:
+    """The keyword, path and signal outcomes of one domain, in rule order (with fired_only,
+    keyword rules that did not fire are not even described)."""
     outcomes = _keyword_outcomes(practice, domain, text, fired_only=fired_only)
     outcomes += [_path_outcome(domain, r, text) for r in domain.paths]
     outcomes += [_signal_outcome(domain, r, text) for r in domain.signals]
-    outcomes += _similarity_outcomes(practice, domain, evidence)
-    return [o for o in outcomes if o.fired] if fired_only else outcomes
+    return outcomes
 
 
 def _total(outcomes: Iterable[RuleOutcome]) -> float:
@@ -335,9 +331,7 @@ def rule_result(asset: Asset, practices: Sequence[CompiledPractice]) -> RuleResu
             excluded.add(practice.id)
             continue
         for domain in practice.domains:
-            outcomes = _keyword_outcomes(practice, domain, text, fired_only=True)
-            outcomes += [_path_outcome(domain, r, text) for r in domain.paths]
-            outcomes += [_signal_outcome(domain, r, text) for r in domain.signals]
+            outcomes = _rule_outcomes(practice, domain, text, fired_only=True)
             found = tuple(o for o in outcomes if o.fired)
             if found:
                 fired[(practice.id, domain.id)] = found
@@ -537,7 +531,8 @@ def explain_asset(
                     )
                 )
                 continue
-            outcomes += _own_outcomes(practice, domain, text, evidence, fired_only=False)
+            outcomes += _rule_outcomes(practice, domain, text, fired_only=False)
+            outcomes += _similarity_outcomes(practice, domain, evidence)
             outcomes.append(_context_outcome(asset.id, practice, domain, links, lenders))
     return outcomes
 
