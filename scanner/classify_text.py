@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from scanner.ids import pin_form
 from scanner.models import Asset, JsonValue
 from scanner.practices import TOKEN_RE
 
@@ -69,4 +70,6 @@ def asset_text(asset: Asset) -> AssetText:
     positions = {field: _positions(sequences) for field, sequences in fields.items()}
     words = tuple(sorted({word for found in positions.values() for word in found}))
     sorted_fields = {name: tuple(sorted(found)) for name, found in positions.items()}
-    return AssetText(fields, signals, f"{asset.repo}/{asset.path}", positions, words, sorted_fields)
+    return AssetText(
+        fields, signals, pin_form(asset.repo, asset.path), positions, words, sorted_fields
+    )

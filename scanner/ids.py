@@ -29,6 +29,12 @@ def path_of(text: str) -> str:
     return text.split(SEPARATOR, 1)[1] if SEPARATOR in text else text
 
 
+def pin_form(repo: str, path: str) -> str:
+    """`<repo>/<path>`: how featured pins, citations and path rules (exclude_paths too) name
+    an asset."""
+    return f"{repo}/{path}"
+
+
 def pin_to_asset_id(pin: str) -> str:
     """The asset id a featured pin names: `agents/plugins/x/SKILL.md` ->
     `agents::plugins/x/SKILL.md` (the first segment is the repository); an id is taken as it

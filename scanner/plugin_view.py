@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scanner.catalog import ACTIVE, CatalogEntry
-from scanner.ids import pin_to_asset_id
+from scanner.ids import pin_form, pin_to_asset_id
 from scanner.links import blob_url
 from scanner.models import DomainAssignment, JsonValue, SyncResult
 from scanner.practices import Practice
@@ -97,7 +97,7 @@ def _citation(entry: CatalogEntry, sources: Mapping[str, SyncResult], featured: 
     source = sources.get(asset.repo)
     url = blob_url(source.url, source.commit, asset.path) if source and source.commit else ""
     return Citation(
-        cite=f"{asset.repo}/{asset.path}",
+        cite=pin_form(asset.repo, asset.path),
         url=url,
         kind=asset.kind.value,
         name=asset.name or asset.path.rsplit("/", 1)[-1],

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from scanner.ids import pin_form
 from scanner.practices import load_practice
 from scanner.rules import compile_practices
 
@@ -45,7 +46,7 @@ def out_of_scope(practice_file: Path, asset_ids: list[str]) -> set[str]:
     found = set()
     for asset_id in asset_ids:
         repo, _, path = asset_id.partition("::")
-        if any(rule.spec.match_file(f"{repo}/{path}") for rule in compiled.excludes):
+        if any(rule.spec.match_file(pin_form(repo, path)) for rule in compiled.excludes):
             found.add(asset_id)
     return found
 
