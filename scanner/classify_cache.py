@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import scanner
 from scanner.cache_file import code_digest, load_cache, save_cache
@@ -30,6 +31,7 @@ from scanner.practices import Practice
 from scanner.similarity import SimilarityModel
 
 log = logging.getLogger("scanner")
+_T = TypeVar("_T")
 
 FILE_NAME = "classify.json"
 _FORMAT = 1
@@ -219,37 +221,48 @@ class _Bound:
         self.computed = computed
         self.similar = similarity_keys(computed.model, assets, practices)
 
-    def rules(self, asset: Asset) -> RuleResult:
-        key = rules_key(asset, self.practices)
+    def _cached(
+        self,
+        key: str,
+        decode: Callable[[object], _T],
+        compute: Callable[[], _T],
+        encode: Callable[[_T], JsonValue],
+        what: str,
+    ) -> _T:
+        """The stored outcome under `key` when it decodes, else `compute()` (stored for the
+        next scan); a bad entry is a warning and a recomputation."""
         found = self.store.lookup(key)
         if found is not None:
             try:
-                result = _rules(found)
+                result = decode(found)
             except ValueError:
-                log.warning("classification cache: a bad rules entry for %s", asset.id)
+                log.warning("classification cache: a bad %s", what)
             else:
                 self.store.hits += 1
                 return result
         self.store.misses += 1
-        result = self.computed.rules(asset)
-        self.store.store(key, _rules_json(result))
+        result = compute()
+        self.store.store(key, encode(result))
         return result
+
+    def rules(self, asset: Asset) -> RuleResult:
+        return self._cached(
+            rules_key(asset, self.practices),
+            _rules,
+            lambda: self.computed.rules(asset),
+            _rules_json,
+            f"rules entry for {asset.id}",
+        )
 
     def similarity(self, asset: Asset) -> Mapping[DomainKey, tuple[RuleOutcome, ...]]:
         key = (
             self.similar.get(asset.id)
             or similarity_keys(self.computed.model, [asset], self.practices)[asset.id]
         )
-        found = self.store.lookup(key)
-        if found is not None:
-            try:
-                result = _grouped(found)
-            except ValueError:
-                log.warning("classification cache: a bad similarity entry for %s", asset.id)
-            else:
-                self.store.hits += 1
-                return result
-        self.store.misses += 1
-        fired = self.computed.similarity(asset)
-        self.store.store(key, _flat(fired))
-        return fired
+        return self._cached(
+            key,
+            _grouped,
+            lambda: self.computed.similarity(asset),
+            _flat,
+            f"similarity entry for {asset.id}",
+        )
