@@ -130,3 +130,22 @@ def test_the_content_commit_follows_the_bytes_at_the_same_path() -> None:
     elsewhere = [replace(sources[0], url="https://github.com/other/agents.git")]
     assert set(content_commits_for(baseline, now, elsewhere).values()) == {new_commit}
     assert set(content_commits_for(None, now, sources).values()) == {new_commit}
+
+
+def test_a_baseline_content_commit_that_is_no_commit_id_is_dropped() -> None:
+    """content_commit goes into every permalink of the site and the plugins: read back from a
+    baseline, anything but a commit id is dropped (and recomputed), never carried into a link."""
+    import json
+    from pathlib import Path
+
+    from scanner.catalog.store import parse_catalog
+
+    golden = Path(__file__).parent / "golden/examples/catalog/catalog.json"
+    document = json.loads(golden.read_text(encoding="utf-8"))
+    good = document["assets"][0]["content_commit"]
+    document["assets"][0]["content_commit"] = "javascript:alert(1)//"
+    document["assets"][1]["content_commit"] = "main) [x](https://example.invalid"
+    catalog = parse_catalog(json.dumps(document), "catalog.json")
+    commits = [entry.content_commit for entry in catalog.entries]
+    assert commits[0] == commits[1] == "" and len(good) == 40
+    assert all(c == "" or len(c) == 40 for c in commits)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scanner.catalog.model import ACTIVE, ANNOTATION_FIELDS, Catalog, CatalogEntry
 from scanner.errors import ScannerError
+from scanner.git.safety import SHA_RE
 from scanner.models import (
     Asset,
     JsonObject,
@@ -43,7 +44,10 @@ def entry_from_json(raw: JsonObject) -> CatalogEntry:
         bundle=tuple(b for b in bundle if isinstance(b, str)) if isinstance(bundle, list) else (),
         first_seen=first_seen if isinstance(first_seen, dict) else {},
         annotations={k: raw[k] for k in ANNOTATION_FIELDS if k in raw},
-        content_commit=content_commit if isinstance(content_commit, str) else "",
+        # It goes into permalinks: anything but a commit id is dropped (recomputed this scan).
+        content_commit=content_commit
+        if isinstance(content_commit, str) and SHA_RE.match(content_commit)
+        else "",
     )
 
 
