@@ -1,6 +1,12 @@
 """Each asset's classification outcomes kept in the work directory, so a rescan classifies
 only what changed. A cache only saves work: the result is the one classify computes without it.
 
+Above them, the whole stage's result (`<workdir>/cache/assignments.json`, a scanner.stage_memo):
+every asset's domains, keyed by every asset's rules key (all the classifier reads of it, in
+catalog order), the neighbour map, the exemplars, the practices and the code. An edit to what
+the classifier does not read (a body, a blob) leaves that key as it was, and the stage costs
+the key and one small read; anything else classifies through the two layers below.
+
 Two layers, each keyed by exactly what its outcomes are computed from:
 - rules (keyword, path and signal outcomes, and the practices whose excludes match): the
   asset's text fields and signals, the practice files and the classifier's code;
@@ -18,22 +24,31 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
 import scanner
-from scanner.cache_file import code_digest, load_cache, save_cache
-from scanner.classify import Computed, DomainKey, OutcomeSource, RuleOutcome, RuleResult
-from scanner.models import Asset, JsonValue
+from scanner.cache_file import code_digest, digest, load_cache, save_cache
+from scanner.classify import (
+    Computed,
+    DomainKey,
+    OutcomeSource,
+    RuleOutcome,
+    RuleResult,
+    classify,
+)
+from scanner.models import Asset, DomainAssignment, JsonValue
 from scanner.practices import Practice
 from scanner.similarity import SimilarityModel
+from scanner.stage_memo import StageMemo
 
 log = logging.getLogger("scanner")
 _T = TypeVar("_T")
 
 FILE_NAME = "classify.json"
+MEMO_NAME = "assignments"  # the whole stage's result: <workdir>/cache/assignments.json
 _FORMAT = 1
 # The modules whose code decides an asset's outcomes.
 _CODE = (
@@ -266,3 +281,106 @@ class _Bound:
             _flat,
             f"similarity entry for {asset.id}",
         )
+
+
+# --- the whole stage ----------------------------------------------------------------------------
+
+Assignments = dict[str, tuple[DomainAssignment, ...]]
+
+
+def assignments_key(
+    practices: str,
+    assets: Sequence[Asset],
+    neighbours: Mapping[str, Sequence[str]],
+    exemplars: Mapping[DomainKey, Collection[str]],
+) -> str:
+    """What classify's result is a function of: each asset's rules key (its id, kind and every
+    field the rules and the term weighting read, in catalog order: the model's vocabulary and
+    document frequencies are built from exactly these), the neighbours that may lend context,
+    the exemplars, and `practices` (practices_digest: the practice files and the code)."""
+    chosen = sorted((key, sorted(set(ids))) for key, ids in exemplars.items())
+    links = sorted((asset_id, sorted(ids)) for asset_id, ids in neighbours.items())
+    return digest(
+        "assignments",
+        practices,
+        "\n".join(rules_key(asset, practices) for asset in assets),
+        repr(links),
+        repr(chosen),
+    )
+
+
+def _assignments_json(result: Assignments) -> JsonValue:
+    return {
+        asset_id: [[a.practice, a.domain, a.score, list(a.reasons)] for a in found]
+        for asset_id, found in result.items()
+    }
+
+
+def _assignment(item: object) -> DomainAssignment:
+    if not isinstance(item, list) or len(item) != 4:
+        raise ValueError("not an assignment")
+    practice, domain, score, reasons = item
+    if not (
+        isinstance(practice, str)
+        and isinstance(domain, str)
+        and type(score) is float  # as classify computes it: 3.0 and 3 print differently
+        and isinstance(reasons, list)
+        and all(isinstance(r, str) for r in reasons)
+    ):
+        raise ValueError("not an assignment")
+    return DomainAssignment(practice, domain, score, tuple(reasons))
+
+
+def _assignments(value: JsonValue, ids: Collection[str]) -> Assignments | None:
+    """The stored result, when it has the shape classify returns (ids of this catalog, each
+    with at least one domain); else None."""
+    if not isinstance(value, dict):
+        return None
+    result: Assignments = {}
+    try:
+        for asset_id, items in value.items():
+            if asset_id not in ids or not isinstance(items, list) or not items:
+                raise ValueError("not an asset's assignments")
+            result[asset_id] = tuple(_assignment(item) for item in items)
+    except ValueError:
+        log.warning("classification memo: a bad entry; classifying again")
+        return None
+    return result
+
+
+class Classification:
+    """The classify stage with what the work directory keeps: the whole result when its key
+    is unchanged, else classify with the per-asset outcomes (ClassifyCache)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.outcomes: ClassifyCache | None = None
+        self.reused = 0
+
+    def classify(
+        self,
+        assets: Sequence[Asset],
+        practices: Sequence[Practice],
+        neighbours: Mapping[str, Sequence[str]],
+        exemplars: Mapping[DomainKey, Collection[str]],
+    ) -> Assignments:
+        memo = StageMemo.in_workdir(self.workdir, MEMO_NAME)
+        key = assignments_key(practices_digest(practices), assets, neighbours, exemplars)
+        found = _assignments(memo.get(key), {asset.id for asset in assets})
+        if found is not None:
+            self.reused = 1
+            return found
+        self.outcomes = ClassifyCache.in_workdir(self.workdir)
+        result = classify(assets, practices, neighbours, exemplars, self.outcomes)
+        self.outcomes.save()
+        memo.put(key, _assignments_json(result))
+        memo.save()
+        return result
+
+    def stats(self) -> dict[str, int]:
+        found = self.outcomes.stats() if self.outcomes is not None else {}
+        return {
+            "assignments_reused": self.reused,
+            "outcomes_reused": found.get("outcomes_reused", 0),
+            "outcomes_computed": found.get("outcomes_computed", 0),
+        }

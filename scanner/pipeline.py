@@ -29,7 +29,7 @@ from scanner.catalog import (
 from scanner.catalog.carryover import annotations_for, content_commits_for, first_seen_for
 from scanner.catalog.identity import match_baseline
 from scanner.classify import classify, neighbours_from_edges
-from scanner.classify_cache import ClassifyCache
+from scanner.classify_cache import Classification
 from scanner.config import Config
 from scanner.discover import Discovery, discover_all, freshness
 from scanner.discover.cache import ExtractionCache
@@ -186,13 +186,10 @@ def analyse(
             assets, discovery.repo_files, known_repos=[s.name for s in sources], ranks_memo=ranks
         )
         ranks.save()
-    outcomes = ClassifyCache.in_workdir(config.workdir)
-    with timer.stage("classify", outcomes.stats):
+    stage = Classification(config.workdir)
+    with timer.stage("classify", stage.stats):
         neighbours = _linked_from(graph, [a.id for a in assets])
-        assignments = classify(
-            assets, manifests.practices, neighbours, manifests.exemplars, outcomes
-        )
-        outcomes.save()
+        assignments = stage.classify(assets, manifests.practices, neighbours, manifests.exemplars)
     with timer.stage("catalog"):
         old = baseline.catalog
         pairing = match_baseline(

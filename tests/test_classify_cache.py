@@ -4,10 +4,11 @@ it, after any edit, including edits that move the corpus-wide IDF or an exemplar
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 from scanner.classify import classify
-from scanner.classify_cache import FILE_NAME, ClassifyCache
+from scanner.classify_cache import FILE_NAME, MEMO_NAME, Classification, ClassifyCache
 from scanner.models import Asset
 from scanner.practices import Practice, load_practices
 from tests.test_similarity import COPY, EXEMPLAR, QUEUE_TEXT, catalog, similarity_practice
@@ -98,3 +99,54 @@ def test_an_unreadable_or_damaged_cache_is_ignored(tmp_path: Path) -> None:
     path.write_text(data)
     result, stats = cached(tmp_path, assets)
     assert result == plain and stats["outcomes_computed"] > 0
+
+
+def staged(workdir: Path, assets: list[Asset], **kwargs: object) -> tuple[object, dict[str, int]]:
+    """The classify stage as a scan runs it (the whole-result memo over the outcome cache)."""
+    stage = Classification(workdir)
+    neighbours = kwargs.get("neighbours", {})
+    assert isinstance(neighbours, dict)
+    result = stage.classify(assets, practices(), neighbours, EXEMPLARS)
+    return result, stage.stats()
+
+
+def test_the_whole_result_is_reused_while_nothing_the_classifier_reads_changes(
+    tmp_path: Path,
+) -> None:
+    assets = catalog()
+    plain = classify(assets, practices(), None, EXEMPLARS)
+    first, stats = staged(tmp_path, assets)
+    assert first == plain and stats["assignments_reused"] == 0
+    assert list(first) == list(plain)  # the same order: the output lists them in it
+    body_only = edited(assets, 3, blob_sha="0" * 40, size=12345)
+    again, stats = staged(tmp_path, body_only)
+    assert again == plain and list(again) == list(plain)
+    assert stats == {"assignments_reused": 1, "outcomes_reused": 0, "outcomes_computed": 0}
+    # A field the classifier reads, a neighbour, or the order: classified again (through the
+    # outcome cache), with the result classify gives without any cache.
+    retitled = edited(assets, 2, title="Idempotent consumers of durable queues")
+    linked = {assets[2].id: (assets[0].id,)}
+    for step, links in ((retitled, {}), (assets, linked), (assets[::-1], {})):
+        result, stats = staged(tmp_path, step, neighbours=links)
+        assert result == classify(step, practices(), links, EXEMPLARS)
+        assert stats["assignments_reused"] == 0
+
+
+def test_a_damaged_whole_result_is_classified_again(tmp_path: Path) -> None:
+    assets = catalog()
+    plain = classify(assets, practices(), None, EXEMPLARS)
+    staged(tmp_path, assets)
+    path = tmp_path / "cache" / f"{MEMO_NAME}.json"
+    text = path.read_text()
+    # A score that is no float, an asset this catalog does not have, or cut short.
+    first_score = json.loads(text)["value"][COPY][0][2]
+    for damaged in (
+        text.replace(f",{first_score},", f',"{first_score}",', 1),
+        text.replace(json.dumps(COPY), json.dumps("nowhere::x.md"), 1),
+        text[: len(text) // 2],
+    ):
+        assert damaged != text
+        path.write_text(damaged)
+        result, stats = staged(tmp_path, assets)
+        assert result == plain and stats["assignments_reused"] == 0
+        staged(tmp_path, assets)  # written again whole
