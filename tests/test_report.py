@@ -369,6 +369,33 @@ def test_featured_pins_are_followed_when_moved_and_broken_when_removed() -> None
     ]
 
 
+def test_same_json_is_equality_of_the_two_documents() -> None:
+    """Catalog.same_json stops at the first difference; it must say what comparing the two
+    whole documents says, for a difference in any part of them."""
+    base = cat(
+        [src("alpha", OLD), src("beta", OLD)],
+        [asset("alpha", f"s{n}/SKILL.md", str(n) * 40, domains=["qa/tests"]) for n in range(4)],
+    )
+    base["issues"] = [
+        {"stage": "discover", "severity": "info", "code": "x", "message": "m", "repo": "alpha"}
+    ]
+    variants: list[JsonObject] = [json.loads(json.dumps(base)) for _ in range(7)]
+    variants[1]["sources"][1]["commit"] = NEW  # type: ignore[index]
+    variants[2]["assets"][3]["description"] = "other"  # type: ignore[index]
+    variants[3]["assets"][0]["rank"] = 0.5  # type: ignore[index]
+    variants[4]["assets"] = variants[4]["assets"][:3]  # type: ignore[index]
+    variants[5]["issues"][0]["message"] = "other"  # type: ignore[index]
+    variants[6]["assets"][2]["notes"] = "a note"  # type: ignore[index]
+    typed_all = [catalog_from_document(v) for v in [base, *variants]]
+    outcomes = set()
+    for one in typed_all:
+        for other in typed_all:
+            outcome = one.same_json(other)
+            assert outcome == (one.to_json() == other.to_json())
+            outcomes.add(outcome)
+    assert outcomes == {True, False}
+
+
 def test_pins_written_as_in_the_practice_manifests() -> None:
     baseline = cat([src("alpha", OLD)], [asset("alpha", "commands/deploy.md", "1" * 40)])
     current = cat([src("alpha", NEW)], [asset("alpha", "commands/ops/deploy.md", "1" * 40)])

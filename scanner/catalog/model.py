@@ -70,6 +70,23 @@ class Catalog:
             "issues": [i.to_json() for i in self.issues],
         }
 
+    def same_json(self, other: Catalog) -> bool:
+        """`self.to_json() == other.to_json()`, compared part by part, cheapest first, and
+        stopping at the first difference: a rescan after any change (a new commit is one)
+        need not build either 5 MB document to find out."""
+        return (
+            len(self.entries) == len(other.entries)
+            and len(self.issues) == len(other.issues)
+            and [s.to_json() for s in self.sources] == [s.to_json() for s in other.sources]
+            and self.counts() == other.counts()
+            and all(
+                a.to_json() == b.to_json() for a, b in zip(self.issues, other.issues, strict=True)
+            )
+            and all(
+                a.to_json() == b.to_json() for a, b in zip(self.entries, other.entries, strict=True)
+            )
+        )
+
     def counts(self) -> JsonObject:
         by_repo: dict[str, JsonValue] = {}
         for repo, kinds in sorted(self.counts_by_repo_and_kind().items()):

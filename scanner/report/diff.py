@@ -184,7 +184,7 @@ def diff_catalogs(
         broken_pins=broken,
         followed_pins=followed,
         # Equal as written: the report is left alone only when catalog.json would not change.
-        catalog_unchanged=baseline is not None and baseline.to_json() == current.to_json(),
+        catalog_unchanged=baseline is not None and baseline.same_json(current),
         has_baseline=baseline is not None,
     )
 
