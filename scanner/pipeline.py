@@ -253,17 +253,23 @@ def render_analysis(
         e.asset.id: e.first_seen for e in catalog.entries
     }
 
+    views: dict[str, PluginView] = {}
+
     def make_view(practice: Practice, version: str) -> PluginView:
-        return build_view(
-            practice,
-            version,
-            catalog.entries,
-            analysis.assignments,
-            ranks,
-            catalog.sources,
-            first_seen,
-            plugin_paths(practice),
-        )
+        # Built once per practice: judging a plugin and rendering it (at whichever version)
+        # read the same view, and the version is only carried.
+        if practice.id not in views:
+            views[practice.id] = build_view(
+                practice,
+                practice.version,
+                catalog.entries,
+                analysis.assignments,
+                ranks,
+                catalog.sources,
+                first_seen,
+                plugin_paths(practice),
+            )
+        return dataclasses.replace(views[practice.id], version=version)
 
     # A plugin ships only above the publishing threshold, judged on what it would cite.
     policy = manifests.publishing
