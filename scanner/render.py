@@ -192,11 +192,20 @@ def versioned_plugin(
     previous: Mapping[str, str] | None,
     make_view: Callable[[str], PluginView],
     where: str = PLUGIN_MANIFEST,
+    memo: RenderMemo | None = None,
 ) -> tuple[str, dict[str, str]]:
-    """A practice plugin's files and version (see versioned_files)."""
-    return versioned_files(
-        practice.version, previous, lambda version: plugin_files(make_view(version)), where
-    )
+    """A practice plugin's files and version (see versioned_files). With a `memo`, the files
+    of a view the last scan rendered (same view, same scanner) are taken from the output."""
+
+    def make_files(version: str) -> dict[str, str]:
+        view = make_view(version)
+        if memo is None:
+            return plugin_files(view)
+        # The view is the templates' whole input; the package digest covers the templates.
+        inputs = digest(package_digest(), repr(view))
+        return memo.tree(plugin_dir(practice.plugin), inputs, lambda: plugin_files(view))
+
+    return versioned_files(practice.version, previous, make_files, where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +285,7 @@ def render_outputs(
             read_tree(output / folder),
             functools.partial(make_view, practice),
             str(output / folder / PLUGIN_MANIFEST),
+            memo,
         )
         trees[folder] = files
         versions[practice.plugin] = version

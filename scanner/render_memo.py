@@ -37,6 +37,7 @@ class RenderMemo:
         self._validated_now = ""
         self.reused = 0
         self.computed = 0
+        self.folders_reused = 0
 
     @classmethod
     def in_workdir(cls, workdir: Path, output: Path) -> RenderMemo:
@@ -84,6 +85,41 @@ class RenderMemo:
         self._now[rel] = [inputs, hashlib.sha256(text.encode("utf-8")).hexdigest()]
         return text
 
+    def tree(
+        self, folder: str, inputs: str, compute: Callable[[], dict[str, str]]
+    ) -> dict[str, str]:
+        """The files of generated folder `folder` (relative paths inside it) whose inputs have
+        the digest `inputs`: every file the last scan wrote there from the same inputs, when
+        each still has the recorded bytes, else `compute()`."""
+        prefix = f"{folder}/"
+        recorded = {r: p for r, p in self._recorded.items() if r.startswith(prefix)}
+        texts: dict[str, str] | None = None
+        if recorded and all(pair[0] == inputs for pair in recorded.values()):
+            texts = {}
+            for rel, pair in recorded.items():
+                try:
+                    data = (self.output / rel).read_bytes()
+                except OSError:
+                    texts = None
+                    break
+                if hashlib.sha256(data).hexdigest() != pair[1]:
+                    texts = None
+                    break
+                texts[rel[len(prefix) :]] = data.decode("utf-8")
+        for rel in [r for r in self._now if r.startswith(prefix)]:
+            del self._now[rel]  # a folder computed twice (a version bump) keeps its last files
+        if texts is not None:
+            self.reused += len(texts)
+            self.folders_reused += 1
+            self._now.update(recorded)
+            return texts
+        texts = compute()
+        self.computed += len(texts)
+        for name, text in texts.items():
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            self._now[prefix + name] = [inputs, sha]
+        return texts
+
     def save(self) -> None:
         """Record this scan's files (call once they are written)."""
         if self.path is None or (
@@ -96,4 +132,8 @@ class RenderMemo:
         )
 
     def stats(self) -> dict[str, int]:
-        return {"files_reused": self.reused, "files_computed": self.computed}
+        return {
+            "files_reused": self.reused,
+            "files_computed": self.computed,
+            "folders_reused": self.folders_reused,
+        }

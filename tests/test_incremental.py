@@ -10,14 +10,18 @@ import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from shutil import ignore_patterns
+
+import pytest
 
 from scanner.catalog import Catalog, CatalogEntry
 from scanner.catalog.carryover import content_commits_for
 from scanner.catalog.model import ACTIVE
 from scanner.models import SyncResult, SyncStatus
 from tests.gitrepo import GitRepo
-from tests.hazards.harness import Run, scan, skill, snapshot, write_manifest
+from tests.hazards.harness import Run, run_cli, scan, skill, snapshot, write_manifest
 from tests.test_classify import asset
+from tests.test_render import PLUGIN, ROOT, SOURCES, _demo_build
 
 RepoFactory = Callable[..., GitRepo]
 
@@ -155,3 +159,39 @@ def test_a_baseline_content_commit_that_is_no_commit_id_is_dropped() -> None:
     commits = [entry.content_commit for entry in catalog.entries]
     assert commits[0] == commits[1] == "" and len(good) == 40
     assert all(c == "" or len(c) == 40 for c in commits)
+
+
+def test_a_rescan_reuses_the_plugins_whose_view_did_not_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The samples' backend plugin ships; editing a practice that is withheld leaves its view
+    as it was, so the rescan takes its files from the output (and writes what a full scan
+    writes)."""
+    gitconfig = _demo_build(tmp_path / "demo")
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "manifests", project / "manifests")
+    shutil.copytree(ROOT / "examples", project / "examples", ignore=ignore_patterns("output"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.chdir(project)
+
+    def scan_into(out: str, work: str) -> dict[str, int]:
+        code, stdout, stderr = run_cli(
+            ["scan", *SOURCES, "--output", out, "--workdir", work, "--json"]
+        )
+        assert code == 0, stderr
+        render = json.loads(stdout)["stages"]["render"]
+        assert isinstance(render, dict)
+        return render
+
+    assert scan_into("out", "work")["folders_reused"] == 0
+    assert (project / "out" / PLUGIN).is_dir()
+    shutil.copytree(project / "out", project / "out-full")
+    practice = project / "manifests/practices/qa.yaml"
+    text = practice.read_text(encoding="utf-8")
+    practice.write_text(text.replace("description: >-\n", "description: >-\n  Edited.", 1))
+
+    rescan = scan_into("out", "work")
+    full = scan_into("out-full", "work-full")
+    assert snapshot(project / "out") == snapshot(project / "out-full")
+    assert rescan["folders_reused"] == 1 and full["folders_reused"] == 0
+    assert rescan["files_reused"] >= len(list((project / "out" / PLUGIN).rglob("*.md")))

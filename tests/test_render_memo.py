@@ -19,14 +19,23 @@ def rendered(work: Path, out: Path, inputs: str, text: str) -> tuple[str, dict[s
 
 def test_reused_only_for_the_same_inputs_and_the_same_bytes(tmp_path: Path) -> None:
     work, out = tmp_path / "work", tmp_path / "out"
-    assert rendered(work, out, "one", "A\n") == ("A\n", {"files_reused": 0, "files_computed": 1})
+    assert rendered(work, out, "one", "A\n") == (
+        "A\n",
+        {"files_reused": 0, "files_computed": 1, "folders_reused": 0},
+    )
     # Same inputs: the file is read back, whatever compute would say.
     assert rendered(work, out, "one", "never computed")[1]["files_reused"] == 1
     # Other inputs: computed.
-    assert rendered(work, out, "two", "B\n") == ("B\n", {"files_reused": 0, "files_computed": 1})
+    assert rendered(work, out, "two", "B\n") == (
+        "B\n",
+        {"files_reused": 0, "files_computed": 1, "folders_reused": 0},
+    )
     # The output edited by hand: computed again, though the inputs are the same.
     (out / "site" / "a.html").write_text("edited\n", encoding="utf-8")
-    assert rendered(work, out, "two", "B\n") == ("B\n", {"files_reused": 0, "files_computed": 1})
+    assert rendered(work, out, "two", "B\n") == (
+        "B\n",
+        {"files_reused": 0, "files_computed": 1, "folders_reused": 0},
+    )
     # The output deleted, or the record damaged: computed.
     (out / "site" / "a.html").unlink()
     assert rendered(work, out, "two", "B\n")[1]["files_computed"] == 1
@@ -45,3 +54,49 @@ def test_validation_is_remembered_for_the_same_digest_only(tmp_path: Path) -> No
     assert again.validated("plugins-1") and not again.validated("plugins-2")
     again.save()  # what this run used is kept: plugins-1 validated
     assert RenderMemo.in_workdir(work, out).validated("plugins-1")
+
+
+def rendered_tree(
+    work: Path, out: Path, inputs: str, files: dict[str, str]
+) -> tuple[dict[str, str], dict[str, int]]:
+    memo = RenderMemo.in_workdir(work, out)
+    result = memo.tree("plugins/p", inputs, lambda: dict(files))
+    for rel, text in result.items():
+        (out / "plugins/p" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / "plugins/p" / rel).write_text(text, encoding="utf-8")
+    memo.save()
+    return result, memo.stats()
+
+
+def test_a_folder_is_reused_whole_or_computed(tmp_path: Path) -> None:
+    work, out = tmp_path / "work", tmp_path / "out"
+    files = {"README.md": "R\n", "commands/a.md": "A\n"}
+    assert rendered_tree(work, out, "one", files)[1]["files_computed"] == 2
+    # Same inputs: every file read back, whatever compute would say.
+    assert rendered_tree(work, out, "one", {"x": "never computed"}) == (
+        files,
+        {
+            "files_reused": 2,
+            "files_computed": 0,
+            "folders_reused": 1,
+        },
+    )
+    # One file edited by hand, or gone: the whole folder is computed again.
+    (out / "plugins/p/commands/a.md").write_text("edited\n", encoding="utf-8")
+    assert rendered_tree(work, out, "one", files)[1]["files_computed"] == 2
+    (out / "plugins/p/README.md").unlink()
+    assert rendered_tree(work, out, "one", files)[1]["files_computed"] == 2
+    # Other inputs: computed, with the files they give (none of the last ones kept).
+    fewer = {"README.md": "R2\n"}
+    assert rendered_tree(work, out, "two", fewer) == (
+        fewer,
+        {"files_reused": 0, "files_computed": 1, "folders_reused": 0},
+    )
+    assert rendered_tree(work, out, "two", {})[0] == fewer
+    # Computed twice in one run (a version bump): the last files are the ones recorded.
+    memo = RenderMemo.in_workdir(work, out)
+    memo.tree("plugins/p", "three", lambda: {"README.md": "3\n", "extra.md": "E\n"})
+    memo.tree("plugins/p", "four", lambda: {"README.md": "4\n"})
+    (out / "plugins/p/README.md").write_text("4\n", encoding="utf-8")
+    memo.save()
+    assert rendered_tree(work, out, "four", {})[0] == {"README.md": "4\n"}
