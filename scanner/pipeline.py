@@ -41,6 +41,7 @@ from scanner.graph import (
     graph_files,
     load_graph_export,
 )
+from scanner.graph.memo import GraphMemo
 from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON, GRAPH_JSON, SITE_DIR
 from scanner.manifest_cache import ManifestCache
@@ -180,12 +181,18 @@ def analyse(
 ) -> Analysis:
     current = current_entries(sources, discovery, baseline)
     assets = current.assets
-    with timer.stage("graph"):
+    structure = GraphMemo.in_workdir(config.workdir)
+    with timer.stage("graph", structure.stats):
         ranks = StageMemo.in_workdir(config.workdir, "ranks")
         graph = build_graph(
-            assets, discovery.repo_files, known_repos=[s.name for s in sources], ranks_memo=ranks
+            assets,
+            discovery.repo_files,
+            known_repos=[s.name for s in sources],
+            ranks_memo=ranks,
+            memo=structure,
         )
         ranks.save()
+        structure.save()
     stage = Classification(config.workdir)
     with timer.stage("classify", stage.stats):
         neighbours = _linked_from(graph, [a.id for a in assets])

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -33,6 +34,8 @@ from scanner.graph import (
     neighbourhood,
     pagerank,
 )
+from scanner.graph.memo import MEMO_NAME as GRAPH_MEMO
+from scanner.graph.memo import GraphMemo
 from scanner.mermaid import escape_label, to_mermaid
 from scanner.models import Asset, AssetKind, RawReference, RefKind, Severity, SourceSpec, Stage
 from scanner.stage_memo import StageMemo
@@ -806,3 +809,82 @@ def test_ranks_from_a_memo_are_the_ranks_of_the_same_graph(
     plain = build_graph(fewer, discovery.repo_files, known_repos=("gamma",))
     assert plain.ranks != result.ranks
     assert ranks(fewer) == (plain.ranks, 0)
+
+
+def _same_result(found: GraphResult, expected: GraphResult) -> None:
+    """Equal in everything the outputs are written from, in order."""
+    assert list(found.graph.nodes(data=True)) == list(expected.graph.nodes(data=True))
+    assert list(found.graph.edges(data=True)) == list(expected.graph.edges(data=True))
+    assert found.graph.graph == expected.graph.graph
+    assert found.relationships == expected.relationships
+    assert found.issues == expected.issues
+    assert list(found.ranks.items()) == list(expected.ranks.items())
+    assert found.duplicate_of == expected.duplicate_of
+    assert found.bundles == expected.bundles
+    assert found.repo_stats == expected.repo_stats
+
+
+def test_the_structure_is_reused_while_only_blobs_change(
+    discovery: Discovery, result: GraphResult, tmp_path: Path
+) -> None:
+    def built(assets: list[Asset], files: Mapping[str, frozenset[str]]) -> tuple[GraphResult, int]:
+        memo = GraphMemo.in_workdir(tmp_path)
+        found = build_graph(assets, files, known_repos=("gamma",), memo=memo)
+        memo.save()
+        _same_result(found, build_graph(assets, files, known_repos=("gamma",)))
+        return found, memo.reused
+
+    assets, files = list(discovery.assets), dict(discovery.repo_files)
+    assert built(assets, files)[1] == 0
+    again, reused = built(assets, files)
+    assert reused == 1
+    _same_result(again, result)
+    # A body edit that makes one asset a byte-identical copy of another: the structure is
+    # reused, the duplicate is found (it reads the blobs on every scan).
+    plain = [a for a in assets if a.size > 0 and not a.symlink_target]
+    copy, original = plain[0], plain[1]
+    copied = [replace(a, blob_sha=original.blob_sha) if a is copy else a for a in assets]
+    found, reused = built(copied, files)
+    assert reused == 1 and found.duplicate_of != result.duplicate_of
+    # A reference fewer, a tracked file more, a repository that failed: built afresh.
+    linked = next(i for i, a in enumerate(assets) if a.references)
+    fewer = [*assets[:linked], replace(assets[linked], references=()), *assets[linked + 1 :]]
+    more = {**files, "alpha": files["alpha"] | {"docs/new.md"}}
+    for step, step_files in ((fewer, files), (assets, more)):
+        assert built(step, step_files)[1] == 0
+    memo = GraphMemo.in_workdir(tmp_path)
+    build_graph(assets, files, known_repos=("gamma", "delta"), memo=memo)
+    assert memo.reused == 0
+
+
+def test_a_damaged_graph_memo_is_built_afresh(
+    discovery: Discovery, result: GraphResult, tmp_path: Path
+) -> None:
+    assets, files = list(discovery.assets), discovery.repo_files
+    memo = GraphMemo.in_workdir(tmp_path)
+    build_graph(assets, files, known_repos=("gamma",), memo=memo)
+    memo.save()
+    path = tmp_path / "cache" / f"{GRAPH_MEMO}.json"
+    text = path.read_text()
+    data = json.loads(text)
+    first = data["value"]["nodes"][0]
+    assert type(first[7]) is float  # its rank
+
+    def damaged(change: Callable[[dict[str, Any]], object]) -> str:
+        copy = json.loads(text)
+        change(copy["value"])
+        return json.dumps(copy, separators=(",", ":"))
+
+    for damaged_text in (
+        damaged(lambda v: v["nodes"][0].__setitem__(7, str(first[7]))),  # a rank that is text
+        damaged(lambda v: v["nodes"][0].pop()),  # an attribute fewer
+        damaged(lambda v: v["relationships"][0].__setitem__(3, 1)),  # 1 for True
+        damaged(lambda v: v["issues"][0].__setitem__(1, "fatal")),  # no such severity
+        damaged(lambda v: v.__setitem__("repo_stats", [])),  # not an object
+        text[: len(text) // 2],  # cut short
+    ):
+        assert damaged_text != text
+        path.write_text(damaged_text)
+        memo = GraphMemo.in_workdir(tmp_path)
+        _same_result(build_graph(assets, files, known_repos=("gamma",), memo=memo), result)
+        assert memo.reused == 0

@@ -99,6 +99,9 @@ def test_a_rescan_writes_what_a_full_scan_writes(repo_factory: RepoFactory, tmp_
         assert classified["assignments_reused"] == (1 if number == 0 else 0)
         assert (classified["outcomes_reused"] > 0) is (number == 1)
         assert stages(full)["classify"]["assignments_reused"] == 0
+        # The graph's structure likewise, until the new reference.
+        assert stages(rescan)["graph"]["graph_reused"] == (1 if number == 0 else 0)
+        assert stages(full)["graph"]["graph_reused"] == 0
         assert stages(full)["classify"]["outcomes_reused"] == 0
         # Asset pages and the GraphML of unchanged inputs are taken from the output. After the
         # body-only edit, every page but the edited asset's (a page links to its file at the

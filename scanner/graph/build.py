@@ -18,6 +18,7 @@ from scanner.graph.checks import (
     orphan_reference_issues,
 )
 from scanner.graph.index import RefIndex
+from scanner.graph.memo import GraphMemo, Structure, structure_key
 from scanner.graph.model import (
     EDGE_OF_REF,
     PLUGIN_DEFAULT_COMPONENTS,
@@ -128,12 +129,46 @@ def build_graph(
     *,
     known_repos: Collection[str] = (),
     ranks_memo: StageMemo | None = None,
+    memo: GraphMemo | None = None,
 ) -> GraphResult:
     """Resolve every reference of every asset and analyse the graph they form.
 
     `repo_files` maps each repository that synced to the paths git tracks in it; `known_repos`
-    names the others (they failed to sync): references into them have unknown status."""
+    names the others (they failed to sync): references into them have unknown status. With a
+    `memo` (scanner.graph.memo), the last scan's structure is reused when everything it is
+    built from is the same; only the duplicate content, which reads the blobs, is found again."""
     ordered = sorted(assets, key=lambda a: a.id)
+    key = structure_key(ordered, repo_files, known_repos) if memo is not None else ""
+    structure = memo.get(key) if memo is not None else None
+    if structure is None:
+        structure = _structure(ordered, repo_files, known_repos, ranks_memo)
+        if memo is not None:
+            memo.put(key, structure)
+    duplicate_of, duplicate_issues = duplicate_content(ordered)
+    nodes = structure.nodes
+    graph = nx.DiGraph(schema_version=SCHEMA_VERSION)
+    graph.add_nodes_from(
+        (node, {**data, "duplicate_of": duplicate_of[node]} if node in duplicate_of else data)
+        for node, data in nodes
+    )
+    graph.add_edges_from(structure.edges)
+    return GraphResult(
+        graph=graph,
+        relationships=structure.relationships,
+        issues=tuple(sorted([*structure.issues, *duplicate_issues], key=ScanIssue.sort_key)),
+        ranks=structure.ranks,
+        duplicate_of=duplicate_of,
+        bundles=structure.bundles,
+        repo_stats=structure.repo_stats,
+    )
+
+
+def _structure(
+    ordered: Sequence[Asset],
+    repo_files: Mapping[str, frozenset[str]],
+    known_repos: Collection[str],
+    ranks_memo: StageMemo | None,
+) -> Structure:
     index = RefIndex(ordered, repo_files, known_repos)
 
     resolved: list[ResolvedReference] = []
@@ -198,31 +233,23 @@ def build_graph(
     draft.add_edges_from((u, v, d) for (u, v), d in sorted(edges.items()))
 
     ranks = asset_ranks(draft, ordered, index, ranks_memo)
-    duplicate_of, duplicate_issues = duplicate_content(ordered)
     bundles = asset_bundles(draft, ordered)
     issues = broken_reference_issues(resolved)
     issues += cross_repo_issues(index, resolved)
     issues += duplicate_name_issues(ordered)
-    issues += duplicate_issues
     issues += cycle_issues(draft)
     issues += orphan_reference_issues(draft, ordered)
 
     for node_id, rank in ranks.items():
         nodes[node_id]["rank"] = rank
-    for node_id, canonical in duplicate_of.items():
-        nodes[node_id]["duplicate_of"] = canonical
     for node_id, bundle in bundles.items():
         nodes[node_id]["bundle_size"] = len(bundle)
-    graph = nx.DiGraph(schema_version=SCHEMA_VERSION)
-    graph.add_nodes_from(sorted(nodes.items()))
-    graph.add_edges_from((u, v, d) for (u, v), d in sorted(edges.items()))
-
-    return GraphResult(
-        graph=graph,
+    return Structure(
+        nodes=tuple(sorted(nodes.items())),
+        edges=tuple((u, v, d) for (u, v), d in sorted(edges.items())),
         relationships=relationships,
-        issues=tuple(sorted(issues, key=ScanIssue.sort_key)),
+        issues=tuple(issues),
         ranks=ranks,
-        duplicate_of=duplicate_of,
         bundles=bundles,
         repo_stats=stats,
     )
