@@ -18,7 +18,8 @@ score plus context reaches the domain's threshold.
 
 Term weighting comes third (scanner.similarity): the nearest exemplar of a domain (featured
 pins and tune labels, never the asset itself) adds cosine x weight and can establish the
-domain; the domain's definition adds cosine x weight and only supports it.
+domain; the domain's definition adds cosine x weight and only supports it. A practice with
+ignore_generated_description leaves a description the scanner wrote out of rules and similarity.
 
 Last, a practice may set runner_up_ratio: of the domains an asset reaches in that practice, it
 keeps those scoring at least ratio x its best one there (side topics of an asset that belongs
@@ -31,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from scanner.classify_text import AssetText, asset_text, tokens
+from scanner.classify_text import UPSTREAM_NOTE, AssetText, asset_text, asset_texts, tokens
 from scanner.models import Asset, DomainAssignment, JsonObject
 from scanner.practices import ANY_VALUE, Practice
 from scanner.rules import (
@@ -242,16 +243,18 @@ class _Evidence:
     model: SimilarityModel
     nearest: Mapping[DomainKey, Nearest]  # the closest exemplar of each domain that has one
     definitions: Mapping[DomainKey, float]  # cosine with each definition sharing a term
+    own_nearest: Mapping[DomainKey, Nearest]  # the same two without the scanner's descriptions
+    own_definitions: Mapping[DomainKey, float]  # (for ignore_generated_description)
 
 
 def _evidence(asset: Asset, model: SimilarityModel) -> _Evidence:
-    scores = model.exemplar_scores(asset.id)
-    return _Evidence(
-        asset.id,
-        model,
-        model.nearest_by_domain(asset.id, scores),
-        model.definition_scores(asset.id),
-    )
+    nearest = model.nearest_by_domain(asset.id, model.exemplar_scores(asset.id))
+    definitions = model.definition_scores(asset.id)
+    if not model.upstream:  # no practice leaves the scanner's descriptions out
+        return _Evidence(asset.id, model, nearest, definitions, nearest, definitions)
+    own = model.nearest_by_domain(asset.id, model.exemplar_scores(asset.id, own=True))
+    own_definitions = model.definition_scores(asset.id, own=True)
+    return _Evidence(asset.id, model, nearest, definitions, own, own_definitions)
 
 
 def _similarity_outcomes(
@@ -261,16 +264,17 @@ def _similarity_outcomes(
     as cosine x weight from its floor, with the words that matched."""
     settings = practice.similarity
     key = (practice.id, domain.id)
+    own = practice.ignore_generated_description
     out = []
     label = "similar to exemplar"
     nearest = None
     if settings.exemplar_weight > 0:
-        nearest = evidence.nearest.get(key)
+        nearest = (evidence.own_nearest if own else evidence.nearest).get(key)
     if nearest is None:
         out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, ""))
     elif nearest.score >= settings.exemplar_floor:
         points = _points(nearest.score * settings.exemplar_weight)
-        words = evidence.model.exemplar_terms(evidence.asset_id, nearest.exemplar)
+        words = evidence.model.exemplar_terms(evidence.asset_id, nearest.exemplar, own)
         detail = (
             f"{nearest.exemplar} (cosine {nearest.score:.2f} x {settings.exemplar_weight:g}: "
             f"{', '.join(words)})"
@@ -285,10 +289,10 @@ def _similarity_outcomes(
     label = "definition"
     score = 0.0
     if settings.definition_weight > 0:
-        score = evidence.definitions.get(key, 0.0)
+        score = (evidence.own_definitions if own else evidence.definitions).get(key, 0.0)
     if score >= settings.definition_floor:
         points = _points(score * settings.definition_weight)
-        terms = evidence.model.definition_terms(evidence.asset_id, key)
+        terms = evidence.model.definition_terms(evidence.asset_id, key, own)
         detail = f"cosine {score:.2f} x {settings.definition_weight:g}: {', '.join(terms)}"
         out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, False))
     else:
@@ -323,15 +327,16 @@ class RuleResult:
 
 
 def rule_result(asset: Asset, practices: Sequence[CompiledPractice]) -> RuleResult:
-    text = asset_text(asset)
+    text, upstream = asset_texts(asset, any(p.ignore_generated_description for p in practices))
     excluded: set[str] = set()
     fired: dict[DomainKey, tuple[RuleOutcome, ...]] = {}
     for practice in practices:
         if exclusion(practice, text) is not None:
             excluded.add(practice.id)
             continue
+        seen = upstream if practice.ignore_generated_description else text
         for domain in practice.domains:
-            outcomes = _rule_outcomes(practice, domain, text, fired_only=True)
+            outcomes = _rule_outcomes(practice, domain, seen, fired_only=True)
             found = tuple(o for o in outcomes if o.fired)
             if found:
                 fired[(practice.id, domain.id)] = found
@@ -512,7 +517,7 @@ def explain_asset(
     excluded practice yields one `excluded` outcome per domain."""
     compiled = compile_practices(practices)
     links = neighbours or {}
-    text = asset_text(asset)
+    text, upstream = asset_texts(asset, any(p.ignore_generated_description for p in compiled))
     model = build_model(sorted(assets_by_id.values(), key=lambda a: a.id), practices, exemplars)
     evidence = _evidence(asset, model)
     lenders: dict[str, tuple[str, dict[DomainKey, float]]] = {}
@@ -531,7 +536,11 @@ def explain_asset(
                     )
                 )
                 continue
-            outcomes += _rule_outcomes(practice, domain, text, fired_only=False)
+            seen = upstream if practice.ignore_generated_description else text
+            if seen is not text:
+                why = f'"{asset.description}" {UPSTREAM_NOTE}'
+                outcomes.append(RuleOutcome(practice.id, domain.id, "description", False, 0, why))
+            outcomes += _rule_outcomes(practice, domain, seen, fired_only=False)
             outcomes += _similarity_outcomes(practice, domain, evidence)
             outcomes.append(_context_outcome(asset.id, practice, domain, links, lenders))
     return outcomes

@@ -55,6 +55,7 @@ _CODE = (
     "classify.py",
     "classify_cache.py",
     "classify_text.py",
+    "handlers/code.py",  # which descriptions the scanner wrote (ignore_generated_description)
     "ids.py",
     "models.py",
     "practices.py",
@@ -116,11 +117,18 @@ def similarity_keys(
     exemplars sharing a term, their domains, the definitions sharing a term)."""
     per_term = _term_digests(model)
     base = _sha(repr(sorted(model.exemplar_keys.items())))
+    # With ignore_generated_description, the outcomes also read the vectors without the
+    # scanner's descriptions and the exemplar postings built from them.
+    own_terms = {t: _sha(repr(p)) for t, p in model.own_postings.items()} if model.upstream else {}
     keys: dict[str, str] = {}
     for asset in assets:
         vector = sorted(model.vectors.get(asset.id, {}).items())
         met = [per_term.get(term, "") for term, _ in vector]
-        keys[asset.id] = _sha(f"similarity\0{practices}\0{base}\0{asset.id}\0{vector!r}\0{met!r}")
+        key = f"similarity\0{practices}\0{base}\0{asset.id}\0{vector!r}\0{met!r}"
+        if model.upstream:
+            own = sorted(model.vector(asset.id, own=True).items())
+            key += f"\0{own!r}\0{[own_terms.get(term, '') for term, _ in own]!r}"
+        keys[asset.id] = _sha(key)
     return keys
 
 

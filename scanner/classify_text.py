@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from scanner.handlers.code import written_descriptions
 from scanner.ids import pin_form
 from scanner.models import Asset, JsonValue
 from scanner.practices import TOKEN_RE
@@ -51,12 +52,22 @@ def _strings(value: JsonValue) -> list[str]:
     return []
 
 
-def asset_text(asset: Asset) -> AssetText:
+def scanner_written(asset: Asset) -> bool:
+    """Whether the asset's description is one the scanner wrote itself (discovery describes a
+    code file by its kind and SDKs): the same words for unrelated files, saying nothing about
+    what this one does."""
+    written = written_descriptions(asset.kind, asset.language, asset.details)
+    return bool(asset.description) and asset.description in written
+
+
+def asset_text(asset: Asset, *, upstream_only: bool = False) -> AssetText:
+    """With upstream_only, a description the scanner wrote (scanner_written) is left out."""
     tags = [t for key in TAG_KEYS for t in _strings(asset.frontmatter.get(key))]
+    description = "" if upstream_only and scanner_written(asset) else asset.description
     fields = {
         "name": (tokens(asset.name),),
         "title": (tokens(asset.title),),
-        "description": (tokens(asset.description),),
+        "description": (tokens(description),),
         "tags": tuple(tokens(t) for t in tags),
         "headings": tuple(tokens(h) for h in asset.headings),
         "path": (tokens(asset.path),),
@@ -73,3 +84,16 @@ def asset_text(asset: Asset) -> AssetText:
     return AssetText(
         fields, signals, pin_form(asset.repo, asset.path), positions, words, sorted_fields
     )
+
+
+# What explain says of a description left out by ignore_generated_description.
+UPSTREAM_NOTE = "is the scanner's, not the source's: not matched (ignore_generated_description)"
+
+
+def asset_texts(asset: Asset, upstream_wanted: bool) -> tuple[AssetText, AssetText]:
+    """The asset's text, and the text the practices with ignore_generated_description read
+    (the same object unless the scanner wrote the description and some practice wants that)."""
+    text = asset_text(asset)
+    if upstream_wanted and scanner_written(asset):
+        return text, asset_text(asset, upstream_only=True)
+    return text, text

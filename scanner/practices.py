@@ -255,6 +255,11 @@ class Classification(_Model):
     # fraction of its best domain score here (the best always stays). Most wrong domains were
     # side topics of an asset that does belong to the practice. None (default) keeps them all.
     runner_up_ratio: float | None = Field(default=None, gt=0, le=1)
+    # Opt-in: a description the scanner wrote itself (the same "Claude integration in python
+    # (...)" for every code file that imports an SDK) is not the upstream's words. Keyword rules
+    # do not match it, and term weighting compares vectors without it (the asset's and the
+    # exemplars'). Off by default: the other practices classify as before.
+    ignore_generated_description: bool = False
     # Fields whose matches support a domain but cannot establish it on their own.
     supporting_fields: tuple[TextField, ...] = ("headings",)
     # Assets this practice never classifies (e.g. the marketplace's own generated plugins).

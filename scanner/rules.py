@@ -117,6 +117,7 @@ class CompiledPractice:
     field_cap: float
     keyword_decay: float
     runner_up_ratio: float | None
+    ignore_generated_description: bool
     supporting_fields: frozenset[str]
     excludes: tuple[CompiledPath, ...]
     context_weight: float
@@ -175,6 +176,7 @@ def compile_practices(practices: Sequence[Practice]) -> tuple[CompiledPractice, 
                 field_cap=settings.field_cap,
                 keyword_decay=settings.keyword_decay,
                 runner_up_ratio=settings.runner_up_ratio,
+                ignore_generated_description=settings.ignore_generated_description,
                 supporting_fields=frozenset(settings.supporting_fields),
                 excludes=tuple(CompiledPath(p, spec(p), 0.0) for p in settings.exclude_paths),
                 context_weight=settings.context_weight,

@@ -8,6 +8,9 @@ normalised, the strongest terms kept). A domain has two references:
   practice's labelled set; held-out labels never). An asset is compared with each exemplar
   but itself, and the nearest one counts.
 
+For practices that set ignore_generated_description, assets whose description the scanner
+wrote get a second vector without it (same IDF), and those practices compare through it.
+
 Scores are cosine similarities in [0, 1]; `explain` shows them with the terms that contributed
 most. Everything is computed from the catalog and the practice files: same input, same numbers.
 """
@@ -19,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from scanner.classify_text import scanner_written
 from scanner.ids import pin_to_asset_id
 from scanner.models import Asset, JsonValue
 from scanner.practices import TOKEN_RE, Practice
@@ -91,11 +95,13 @@ def _strings(value: JsonValue) -> list[str]:
     return []
 
 
-def _asset_counts(asset: Asset) -> dict[str, float]:
+def _asset_counts(asset: Asset, *, upstream_only: bool = False) -> dict[str, float]:
+    """With upstream_only, a description the scanner wrote is left out (scanner_written)."""
+    written = upstream_only and scanner_written(asset)
     fields = {
         "name": [asset.name],
         "title": [asset.title],
-        "description": [asset.description],
+        "description": [] if written else [asset.description],
         "tags": [t for key in ("tags", "keywords") for t in _strings(asset.frontmatter.get(key))],
         "headings": list(asset.headings),
         "path": [asset.path],
@@ -153,11 +159,22 @@ class SimilarityModel:
     definition_postings: Mapping[str, tuple[tuple[DomainKey, float], ...]] = field(
         default_factory=dict
     )
+    # When some practice sets ignore_generated_description: the vectors of the assets whose
+    # description the scanner wrote, without it (same IDF), and the exemplar postings built
+    # from those vectors. `own=True` in the methods below compares through them.
+    upstream: bool = False
+    own_vectors: Mapping[str, Vector] = field(default_factory=dict)
+    own_postings: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
-    def definition_scores(self, asset_id: str) -> dict[DomainKey, float]:
+    def vector(self, asset_id: str, own: bool = False) -> Vector:
+        if own and asset_id in self.own_vectors:
+            return self.own_vectors[asset_id]
+        return self.vectors.get(asset_id, {})
+
+    def definition_scores(self, asset_id: str, own: bool = False) -> dict[DomainKey, float]:
         """Cosine of an asset with every definition that shares a term with it."""
         scores: dict[DomainKey, float] = {}
-        for term, weight in self.vectors.get(asset_id, {}).items():
+        for term, weight in self.vector(asset_id, own).items():
             for key, other_weight in self.definition_postings.get(term, ()):
                 scores[key] = scores.get(key, 0.0) + weight * other_weight
         return scores
@@ -179,19 +196,20 @@ class SimilarityModel:
     def definition(self, asset_id: str, key: DomainKey) -> float:
         return cosine(self.vectors.get(asset_id, {}), self.definitions.get(key, {}))
 
-    def definition_terms(self, asset_id: str, key: DomainKey) -> tuple[str, ...]:
+    def definition_terms(self, asset_id: str, key: DomainKey, own: bool = False) -> tuple[str, ...]:
         """The words an asset shares with a domain's definition, strongest first."""
-        return tuple(shared_terms(self.vectors.get(asset_id, {}), self.definitions.get(key, {})))
+        return tuple(shared_terms(self.vector(asset_id, own), self.definitions.get(key, {})))
 
-    def exemplar_terms(self, asset_id: str, exemplar: str) -> tuple[str, ...]:
+    def exemplar_terms(self, asset_id: str, exemplar: str, own: bool = False) -> tuple[str, ...]:
         """The words an asset shares with an exemplar, strongest first."""
-        return tuple(shared_terms(self.vectors.get(asset_id, {}), self.vectors.get(exemplar, {})))
+        return tuple(shared_terms(self.vector(asset_id, own), self.vector(exemplar, own)))
 
-    def exemplar_scores(self, asset_id: str) -> dict[str, float]:
+    def exemplar_scores(self, asset_id: str, own: bool = False) -> dict[str, float]:
         """Cosine of an asset with every exemplar that shares a term with it (itself never)."""
         scores: dict[str, float] = {}
-        for term, weight in self.vectors.get(asset_id, {}).items():
-            for other, other_weight in self.postings.get(term, ()):
+        postings = self.own_postings if own else self.postings
+        for term, weight in self.vector(asset_id, own).items():
+            for other, other_weight in postings.get(term, ()):
                 if other != asset_id:
                     scores[other] = scores.get(other, 0.0) + weight * other_weight
         return scores
@@ -243,6 +261,15 @@ def build_model(
         asset_id: _normalised({w: c * idf[w] for w, c in found.items() if w in idf}, TOP_TERMS)
         for asset_id, found in counts.items()
     }
+    upstream = any(p.classification.ignore_generated_description for p in practices)
+    own_vectors: dict[str, Vector] = {}
+    if upstream:
+        for asset in assets:
+            if scanner_written(asset):
+                found = _merged(_asset_counts(asset, upstream_only=True), singular)
+                own_vectors[asset.id] = _normalised(
+                    {w: c * idf[w] for w, c in found.items() if w in idf}, TOP_TERMS
+                )
     definitions: dict[DomainKey, Vector] = {}
     for practice in practices:
         for domain in practice.domains:
@@ -256,9 +283,13 @@ def build_model(
             chosen.setdefault(key, set()).update(ids)
     present = {key: tuple(sorted(i for i in ids if i in vectors)) for key, ids in chosen.items()}
     postings: dict[str, list[tuple[str, float]]] = {}
+    own_postings: dict[str, list[tuple[str, float]]] = {}
     for exemplar in sorted({i for ids in present.values() for i in ids}):
         for term, weight in vectors[exemplar].items():
             postings.setdefault(term, []).append((exemplar, weight))
+        if upstream:
+            for term, weight in own_vectors.get(exemplar, vectors[exemplar]).items():
+                own_postings.setdefault(term, []).append((exemplar, weight))
     keys_of: dict[str, list[DomainKey]] = {}
     for key, ids in sorted(present.items()):
         for exemplar in ids:
@@ -274,4 +305,7 @@ def build_model(
         postings={t: tuple(p) for t, p in postings.items()},
         exemplar_keys={e: tuple(k) for e, k in keys_of.items()},
         definition_postings={t: tuple(p) for t, p in definition_postings.items()},
+        upstream=upstream,
+        own_vectors=own_vectors,
+        own_postings={t: tuple(p) for t, p in own_postings.items()},
     )

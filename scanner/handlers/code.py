@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 from scanner import treesitter
@@ -132,6 +132,23 @@ def _describe(kind: AssetKind, language: str, details: dict[str, JsonValue]) -> 
     if kind is AssetKind.CLAUDE_ADAPTER:
         return f"Claude integration in {language} ({joined('claude_sdks')})"
     return f"Backend service in {language} using {joined('frameworks')}"
+
+
+def written_descriptions(
+    kind: AssetKind, language: str, details: Mapping[str, JsonValue]
+) -> tuple[str, ...]:
+    """The descriptions this handler writes itself for an asset of this kind (a source file's,
+    and a package.json's without a description of its own): the scanner's words, not the
+    upstream's, which the classifier may leave out (scanner.classify_text.scanner_written)."""
+    if kind not in (AssetKind.MCP_SERVER, AssetKind.CLAUDE_ADAPTER, AssetKind.CODE):
+        return ()
+
+    def listed(key: str) -> list[str]:
+        value = details.get(key)
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    stack = ", ".join(listed("frameworks") + listed("mcp_sdks") + listed("claude_sdks"))
+    return (_describe(kind, language, dict(details)), f"Node package: {stack}")
 
 
 @cache
