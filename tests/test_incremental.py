@@ -103,12 +103,12 @@ def test_a_rescan_writes_what_a_full_scan_writes(repo_factory: RepoFactory, tmp_
         assert stages(rescan)["graph"]["graph_reused"] == (1 if number == 0 else 0)
         assert stages(full)["graph"]["graph_reused"] == 0
         assert stages(full)["classify"]["outcomes_reused"] == 0
-        # Asset pages and the GraphML of unchanged inputs are taken from the output. After the
-        # body-only edit, every page but the edited asset's (a page links to its file at the
-        # first scanned commit with its current bytes); a new reference moves every asset's
-        # rank, so every page changes.
+        # Asset pages and the graph exports of unchanged inputs are taken from the output.
+        # After the body-only edit, every page but the edited asset's (a page links to its file
+        # at the first scanned commit with its current bytes) and both graph files; a new
+        # reference moves the graph and every asset's rank, so every page changes.
         reused = stages(rescan)["render"]["files_reused"]
-        assert reused == (len(rescan.assets) if number == 0 else 0)
+        assert reused == (len(rescan.assets) - 1 + 2 if number == 0 else 0)
         assets = rescan.assets
         edited = next(f"alpha::{path}" for path in files)
         assert assets[edited]["content_commit"] == alpha.head()

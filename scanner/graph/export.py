@@ -80,23 +80,31 @@ def graph_graphml(result: GraphResult) -> str:
 def graph_files(result: GraphResult, memo: RenderMemo | None = None) -> dict[str, str]:
     """The graph exports, relative to the output folder, for the writer. graph.json holds the
     whole graph (nodes and edges in order, with their attributes), so the GraphML of the same
-    graph.json is the same: with a `memo`, the last scan's file is reused."""
+    graph.json is the same: with a `memo`, the last scan's files are reused when the document
+    is the same."""
     # Imported here: render imports the catalog stage, which may import this one.
     from scanner.writer import dump_json
 
-    text = dump_json(graph_json(result))
+    document = graph_json(result)
     if memo is None:
-        return {GRAPH_JSON: text, GRAPH_GRAPHML: graph_graphml(result)}
-    inputs = digest(_graphml_code(), text)
+        return {GRAPH_JSON: dump_json(document), GRAPH_GRAPHML: graph_graphml(result)}
+    # The repr of a document of dicts, lists, strings, numbers, booleans and None spells
+    # every value with its type, so the same repr is the same document (and the C repr is
+    # cheaper than encoding it).
+    inputs = digest(_export_code(), repr(document))
     return {
-        GRAPH_JSON: text,
+        GRAPH_JSON: memo.text(GRAPH_JSON, inputs, lambda: dump_json(document)),
         GRAPH_GRAPHML: memo.text(GRAPH_GRAPHML, inputs, lambda: graph_graphml(result)),
     }
 
 
 @cache
-def _graphml_code() -> str:
-    return code_digest([Path(__file__)], ["networkx"])
+def _export_code() -> str:
+    """This module, and the writer's JSON encoding of graph.json."""
+    package = Path(__file__).parent.parent
+    return code_digest(
+        [Path(__file__), package / "writer.py", package / "json_text.py"], ["networkx"]
+    )
 
 
 def graph_from_json(data: Mapping[str, JsonValue]) -> Any:
