@@ -42,18 +42,6 @@ def domains_json(assignments: Sequence[DomainAssignment]) -> list[JsonValue]:
     return [a.to_json() for a in assignments]
 
 
-def _of_practice(
-    practice: Practice, assignments: Assignments
-) -> dict[str, tuple[DomainAssignment, ...]]:
-    """asset id -> its assignments in this practice (assets in none of its domains absent)."""
-    out: dict[str, tuple[DomainAssignment, ...]] = {}
-    for asset_id, mine in assignments.items():
-        here = tuple(a for a in mine if a.practice == practice.id)
-        if here:
-            out[asset_id] = here
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class FeaturedPin:
     """A maintainer's pin and what became of it in this scan."""
@@ -90,6 +78,34 @@ def featured_pins(
     return pins
 
 
+class _Index:
+    """The entries by id; per practice, each entry's assignments to its domains (entries in
+    none of them absent) and the featured pins: computed once for all the practice files."""
+
+    def __init__(self, entries: Sequence[CatalogEntry], assignments: Assignments) -> None:
+        self.assignments = assignments
+        self.by_id = {e.asset.id: e for e in entries}
+        grouped: dict[str, dict[str, list[DomainAssignment]]] = {}
+        for asset_id, assigned in assignments.items():
+            if asset_id in self.by_id:
+                for a in assigned:
+                    grouped.setdefault(a.practice, {}).setdefault(asset_id, []).append(a)
+        self._mine = {
+            practice: {asset_id: tuple(here) for asset_id, here in per.items()}
+            for practice, per in grouped.items()
+        }
+        self._pins: dict[str, list[FeaturedPin]] = {}
+
+    def mine(self, practice: Practice) -> dict[str, tuple[DomainAssignment, ...]]:
+        """asset id -> its assignments in `practice`, for the entries only."""
+        return self._mine.get(practice.id, {})
+
+    def pins(self, practice: Practice) -> list[FeaturedPin]:
+        if practice.id not in self._pins:
+            self._pins[practice.id] = featured_pins(practice, self.by_id, self.assignments)
+        return self._pins[practice.id]
+
+
 def _counts(values: Iterable[str]) -> JsonObject:
     return dict(sorted(Counter(values).items()))
 
@@ -99,11 +115,13 @@ def practice_manifest(
     entries: Sequence[CatalogEntry],
     assignments: Assignments,
     sources: Sequence[SyncResult],
+    index: _Index | None = None,
 ) -> JsonObject:
     """One practice's assets, grouped by domain and by kind, with statistics and the source
     repositories they come from."""
-    by_id = {e.asset.id: e for e in entries}
-    mine = {k: v for k, v in _of_practice(practice, assignments).items() if k in by_id}
+    index = index or _Index(entries, assignments)
+    by_id = index.by_id
+    mine = index.mine(practice)
     members = [by_id[asset_id] for asset_id in sorted(mine)]
 
     domains: list[JsonValue] = []
@@ -121,11 +139,7 @@ def practice_manifest(
             {"id": asset_id, "kind": by_id[asset_id].asset.kind.value, "score": round(score, 3)}
             for score, asset_id in scored
         ]
-        pins: list[JsonValue] = [
-            p.to_json()
-            for p in featured_pins(practice, by_id, assignments)
-            if p.domain == domain.id
-        ]
+        pins: list[JsonValue] = [p.to_json() for p in index.pins(practice) if p.domain == domain.id]
         domains.append(
             {
                 "id": domain.id,
@@ -214,12 +228,14 @@ def practice_gaps(
     entries: Sequence[CatalogEntry],
     assignments: Assignments,
     issues: Sequence[ScanIssue],
+    index: _Index | None = None,
 ) -> JsonObject:
-    by_id = {e.asset.id: e for e in entries}
-    mine = {k: v for k, v in _of_practice(practice, assignments).items() if k in by_id}
+    index = index or _Index(entries, assignments)
+    by_id = index.by_id
+    mine = index.mine(practice)
     kinds = Counter(by_id[asset_id].asset.kind.value for asset_id in mine)
     domains_with_assets = {a.domain for here in mine.values() for a in here}
-    pins = featured_pins(practice, by_id, assignments)
+    pins = index.pins(practice)
     members = {(by_id[i].asset.repo, by_id[i].asset.path) for i in mine}
     broken = [i for i in broken_references(issues) if (i.repo, i.path) in members]
     plugin: JsonObject = {
@@ -262,14 +278,16 @@ def gaps(
     assignments: Assignments,
     issues: Sequence[ScanIssue],
     publishing: JsonObject | None = None,
+    index: _Index | None = None,
 ) -> JsonObject:
     """Per practice: which plugin parts are missing, which domains have no asset, which pins
     no longer resolve (or resolve to an asset the classifier puts elsewhere), and how many
     broken references its assets have."""
+    index = index or _Index(entries, assignments)
     return {
         "schema_version": SCHEMA_VERSION,
         "practices": [
-            practice_gaps(p, entries, assignments, issues)
+            practice_gaps(p, entries, assignments, issues, index)
             for p in sorted(practices, key=lambda p: p.id)
         ],
         "broken_references": len(broken_references(issues)),
@@ -344,9 +362,11 @@ def summary_markdown(
     issues: Sequence[ScanIssue],
     sources: Sequence[SyncResult],
     publishing: JsonObject | None = None,
+    index: _Index | None = None,
 ) -> str:
     """catalog-summary.md: counts per repository, kind, practice and domain, the gaps and the
     broken references, as Markdown tables that read well on GitHub."""
+    index = index or _Index(entries, assignments)
     ordered_sources = sorted(sources, key=lambda s: s.name)
     kinds = sorted({e.asset.kind.value for e in entries})
     per_repo: dict[str, Counter[str]] = {}
@@ -386,11 +406,11 @@ def summary_markdown(
     out += ["", "## Assets per kind", ""]
     out += _table(("kind", "assets"), ((k, totals[k]) for k in kinds))
 
-    by_id = {e.asset.id: e for e in entries}
+    by_id = index.by_id
     out += ["", "## Practices and domains", ""]
     for practice in sorted(practices, key=lambda p: p.id):
-        mine = {k: v for k, v in _of_practice(practice, assignments).items() if k in by_id}
-        pins = featured_pins(practice, by_id, assignments)
+        mine = index.mine(practice)
+        pins = index.pins(practice)
         out += [f"### {practice.title} (`{practice.plugin}`)", ""]
         several = sum(1 for here in mine.values() if len(here) > 1)
         out.append(f"Assets in at least one domain: {len(mine)}; in several: {several}.")
@@ -418,7 +438,7 @@ def summary_markdown(
     out += ["## Gaps", ""]
     gap_rows = []
     for practice in sorted(practices, key=lambda p: p.id):
-        report = practice_gaps(practice, entries, assignments, issues)
+        report = practice_gaps(practice, entries, assignments, issues, index)
         parts = report["plugin_parts"]
         assert isinstance(parts, dict)
 
@@ -459,7 +479,7 @@ def summary_markdown(
     unresolved_pins = [
         (p.id, pin.domain, pin.pin)
         for p in sorted(practices, key=lambda p: p.id)
-        for pin in featured_pins(p, by_id, assignments)
+        for pin in index.pins(p)
         if not pin.resolved
     ]
     if unresolved_pins:
@@ -489,14 +509,17 @@ def practice_catalog_files(
     publishing: JsonObject | None = None,
 ) -> dict[str, str]:
     """The practice files of output/catalog/, relative to the output folder."""
+    index = _Index(entries, assignments)
     files = {
         layout.practice_manifest(manifest_file_name(p)): dump_json(
-            practice_manifest(p, entries, assignments, sources)
+            practice_manifest(p, entries, assignments, sources, index)
         )
         for p in practices
     }
-    files[layout.GAPS_JSON] = dump_json(gaps(practices, entries, assignments, issues, publishing))
+    files[layout.GAPS_JSON] = dump_json(
+        gaps(practices, entries, assignments, issues, publishing, index)
+    )
     files[layout.CATALOG_SUMMARY] = summary_markdown(
-        practices, entries, assignments, issues, sources, publishing
+        practices, entries, assignments, issues, sources, publishing, index
     )
     return files
