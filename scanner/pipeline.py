@@ -340,17 +340,21 @@ def run_scan(
     offline: bool,
     remote: Mapping[str, str | None] | None = None,
     progress: ScanProgress | None = None,
+    inputs: str = "",
 ) -> ScanOutcome:
     """Every stage. `remote`: the commits `freshness.check_before_scan` just saw upstream,
-    which spare the fetch of clones that have them. A finished scan is recorded for the next
+    which spare the fetch of clones that have them; `inputs`: the digest of the local inputs
+    it took (else taken here, before they are read). A finished scan is recorded for the next
     one's no-op check. `progress` hears of each stage and repository as they go."""
     specs = load_sources(config.sources)  # a bad manifest stops here: nothing is cloned
+    inputs = inputs or freshness.inputs_digest(
+        config.sources, freshness.scan_inputs(config), config.output
+    )
     parsed = ManifestCache.in_workdir(config.workdir)
     manifests = load_manifests(config, parsed.read)
     parsed.save()
     timer = _Timer(progress)
     shown = timer.progress
-    inputs = freshness.inputs_digest(config.sources, freshness.scan_inputs(config), config.output)
     with lock.workdir_lock(config.workdir), output_lock(config.output):
         refuse_symlinks(config.output)  # before anything in it is read or written
         freshness.forget(config.workdir)  # a scan stopped half-way leaves no record behind

@@ -3,7 +3,9 @@ says so; anything that could change the output makes it scan in full."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,3 +122,37 @@ def test_labels_and_the_publishing_policy_are_inputs(
     second = digest()
     policy.write_text("two\n", encoding="utf-8")
     assert len({first, second, digest()}) == 3
+
+
+def _pathlib_digest(output: Path) -> str:
+    """The output digest as the scanner first computed it (os.walk, sorted Paths): a digest
+    recorded by that code must still match, or an upgrade would rescan an unchanged output."""
+    files = []
+    for folder, dirs, names in os.walk(output):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        files += [Path(folder) / n for n in names if not n.endswith(".pyc")]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        stat = path.lstat()
+        rel = path.relative_to(output).as_posix()
+        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+def test_the_output_digest_sorts_and_skips_as_pathlib_and_os_walk_do(tmp_path: Path) -> None:
+    from scanner.discover.freshness import output_digest
+
+    out = tmp_path / "out"
+    # "a-b" < "a/" as text, but the folder "a" sorts first as a path part; a link to a folder
+    # is neither entered nor listed, a link to a file is listed as itself.
+    for rel in ("a/b", "a-b/x", "a.b/y", "A/z", "café/q", "x.pyc", "__pycache__/p", "d/e/f"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel)
+    (out / "to-folder").symlink_to("a")
+    (out / "to-file").symlink_to("a/b")
+    (out / "dangling").symlink_to("nowhere")
+    first = output_digest(out)
+    assert first == _pathlib_digest(out)
+    (out / "a/b").write_text("changed in size")
+    assert output_digest(out) == _pathlib_digest(out) != first
+    assert output_digest(tmp_path / "absent") == _pathlib_digest(tmp_path / "absent")

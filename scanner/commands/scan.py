@@ -173,20 +173,21 @@ def unchanged_json(unchanged: Unchanged, output: Path) -> JsonObject:
 
 def run(opts: Config, *, offline: bool) -> int:
     remote: dict[str, str | None] = {}
+    inputs = ""
     if not offline:
         started = time.perf_counter()
         fresh = freshness.check_before_scan(opts)
         if fresh.unchanged is not None:
             seconds = time.perf_counter() - started
             return _report_unchanged(opts, replace(fresh.unchanged, seconds=seconds))
-        remote = dict(fresh.remote)
+        remote, inputs = dict(fresh.remote), fresh.inputs
     # Imported here: the stages' modules take a second or more to load, which a rescan with
     # nothing new must not pay.
     from scanner.pipeline import run_scan
 
     console = stderr_console()
     with TerminalProgress(console) as progress:
-        outcome = run_scan(opts, offline=offline, remote=remote, progress=progress)
+        outcome = run_scan(opts, offline=offline, remote=remote, progress=progress, inputs=inputs)
     print_summary(outcome, console, opts.output)
     if opts.json:
         sys.stdout.write(dump_json(summary_json(outcome, opts.output)))

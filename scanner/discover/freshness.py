@@ -15,12 +15,13 @@ error message is not compared (the catalog keeps the one from the scan that wrot
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import scanner
@@ -59,6 +60,8 @@ class Freshness:
 
     unchanged: Unchanged | None
     remote: Mapping[str, str | None]
+    # inputs_digest, taken before the scan reads any of its inputs: the scan records it.
+    inputs: str = ""
 
 
 def _digest_files(digest: hashlib._Hash, root: Path, files: Iterable[Path]) -> None:
@@ -97,16 +100,45 @@ def inputs_digest(sources: Path, local_inputs: Sequence[Path], output: Path) -> 
     return digest.hexdigest()
 
 
-def output_digest(output: Path) -> str:
-    """What the output folder holds, by name, size and modification time (no reads: an edit
-    or a deletion changes it, and then a full scan puts the output right)."""
-    digest = hashlib.sha256()
-    for path in sorted(_tree(output)):
+def _listing(folder: str, rel: str, found: list[tuple[list[str], os.stat_result]]) -> None:
+    """The files below `folder` as `_tree` finds them (os.walk: a link to a folder is neither
+    entered nor listed; `__pycache__` and `.pyc` left out), each with its path relative to the
+    output folder, in parts, and its lstat: one scandir per folder, no Path per file."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = f"{rel}/{entry.name}" if rel else entry.name
         try:
-            stat = path.lstat()
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if entry.name != "__pycache__" and not entry.is_symlink():
+                _listing(entry.path, name, found)
+            continue
+        if entry.name.endswith(".pyc"):
+            continue
+        try:
+            found.append((name.split("/"), entry.stat(follow_symlinks=False)))
         except OSError:
             continue
-        rel = path.relative_to(output).as_posix()
+
+
+def output_digest(output: Path) -> str:
+    """What the output folder holds, by name, size and modification time (no reads: an edit
+    or a deletion changes it, and then a full scan puts the output right). In the order of
+    the paths' parts, as pathlib sorts paths."""
+    found: list[tuple[list[str], os.stat_result]] = []
+    if output.is_dir():
+        _listing(str(output), "", found)
+    elif output.exists():
+        with contextlib.suppress(OSError):
+            found.append((["."], output.lstat()))
+    digest = hashlib.sha256()
+    for parts, stat in sorted(found, key=lambda item: item[0]):
+        rel = "/".join(parts)
         digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "replace"))
     return digest.hexdigest()
 
@@ -154,7 +186,7 @@ def check_before_scan(config: Config) -> Freshness:
     specs = load_sources(config.sources)
     inputs = inputs_digest(config.sources, scan_inputs(config), config.output)
     with workdir_lock(config.workdir):
-        return check(
+        found = check(
             specs,
             config.workdir,
             inputs,
@@ -162,6 +194,7 @@ def check_before_scan(config: Config) -> Freshness:
             timeout=config.timeout,
             jobs=config.effective_jobs,
         )
+    return replace(found, inputs=inputs)
 
 
 def manifest_paths(config: Config) -> tuple[Path, Path]:
@@ -203,9 +236,6 @@ def check(
     recorded = state.get("commits")
     if not isinstance(recorded, dict) or set(recorded) != {s.name for s in specs}:
         return Freshness(None, now)
-    if state.get("output") != output_digest(output):
-        log.info("the output folder changed since the last scan; scanning in full")
-        return Freshness(None, now)
     commits: dict[str, str] = {}
     for name, commit in now.items():
         before = recorded.get(name)
@@ -216,4 +246,8 @@ def check(
             return Freshness(None, now)
         else:
             commits[name] = commit
+    # Last: the only check that reads the output folder (a stat of every file in it).
+    if state.get("output") != output_digest(output):
+        log.info("the output folder changed since the last scan; scanning in full")
+        return Freshness(None, now)
     return Freshness(Unchanged(commits), now)
