@@ -248,12 +248,11 @@ class _Evidence:
 
 
 def _evidence(asset: Asset, model: SimilarityModel) -> _Evidence:
-    nearest = model.nearest_by_domain(asset.id, model.exemplar_scores(asset.id))
+    scores = model.exemplar_scores(asset.id)
+    nearest = model.nearest_by_domain(asset.id, scores)
     definitions = model.definition_scores(asset.id)
-    if not model.upstream:  # no practice leaves the scanner's descriptions out
-        return _Evidence(asset.id, model, nearest, definitions, nearest, definitions)
-    own = model.nearest_by_domain(asset.id, model.exemplar_scores(asset.id, own=True))
-    own_definitions = model.definition_scores(asset.id, own=True)
+    own = model.upstream_nearest(asset.id, scores, nearest)
+    own_definitions = model.upstream_definitions(asset.id, definitions)
     return _Evidence(asset.id, model, nearest, definitions, own, own_definitions)
 
 

@@ -165,6 +165,10 @@ class SimilarityModel:
     upstream: bool = False
     own_vectors: Mapping[str, Vector] = field(default_factory=dict)
     own_postings: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    own_exemplars: frozenset[str] = frozenset()  # the exemplars that have such a vector
+    rewritten_postings: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    # The domains of those practices with such an exemplar.
+    upstream_keys: tuple[DomainKey, ...] = ()
 
     def vector(self, asset_id: str, own: bool = False) -> Vector:
         if own and asset_id in self.own_vectors:
@@ -192,6 +196,47 @@ class SimilarityModel:
                 if found is None or (-score, exemplar) < (-found[0], found[1]):
                     best[key] = (score, exemplar)
         return {key: Nearest(ex, score) for key, (score, ex) in best.items()}
+
+    def upstream_nearest(
+        self, asset_id: str, plain: Mapping[str, float], nearest: dict[DomainKey, Nearest]
+    ) -> dict[DomainKey, Nearest]:
+        """nearest_by_domain over exemplar_scores(asset_id, own=True), as the practices with
+        ignore_generated_description read it, from the plain results (`nearest` itself when
+        nothing differs): only the asset's own vector or an exemplar's changes a score, and
+        only the domains holding such an exemplar are looked at again."""
+        if not self.upstream:  # no practice leaves the scanner's descriptions out
+            return nearest
+        if asset_id in self.own_vectors:
+            return self.nearest_by_domain(asset_id, self.exemplar_scores(asset_id, own=True))
+        fresh: dict[str, float] = {}
+        for term, weight in self.vectors.get(asset_id, {}).items():
+            for other, other_weight in self.rewritten_postings.get(term, ()):
+                if other != asset_id:
+                    fresh[other] = fresh.get(other, 0.0) + weight * other_weight
+        if not fresh and self.own_exemplars.isdisjoint(plain):
+            return nearest
+        found = dict(nearest)
+        for key in self.upstream_keys:
+            best: tuple[float, str] | None = None
+            for exemplar in self.exemplars.get(key, ()):
+                mine = exemplar in self.own_exemplars
+                score = fresh.get(exemplar, 0.0) if mine else plain.get(exemplar, 0.0)
+                if score > 0 and (best is None or (-score, exemplar) < (-best[0], best[1])):
+                    best = (score, exemplar)
+            if best is None:
+                found.pop(key, None)
+            else:
+                found[key] = Nearest(best[1], best[0])
+        return found
+
+    def upstream_definitions(
+        self, asset_id: str, plain: dict[DomainKey, float]
+    ) -> dict[DomainKey, float]:
+        """definition_scores(asset_id, own=True), from the plain ones: the definitions are the
+        same, so only an asset with a vector of its own is compared again."""
+        if asset_id in self.own_vectors:
+            return self.definition_scores(asset_id, own=True)
+        return plain
 
     def definition(self, asset_id: str, key: DomainKey) -> float:
         return cosine(self.vectors.get(asset_id, {}), self.definitions.get(key, {}))
@@ -261,7 +306,8 @@ def build_model(
         asset_id: _normalised({w: c * idf[w] for w, c in found.items() if w in idf}, TOP_TERMS)
         for asset_id, found in counts.items()
     }
-    upstream = any(p.classification.ignore_generated_description for p in practices)
+    opted = {p.id for p in practices if p.classification.ignore_generated_description}
+    upstream = bool(opted)
     own_vectors: dict[str, Vector] = {}
     if upstream:
         for asset in assets:
@@ -308,4 +354,17 @@ def build_model(
         upstream=upstream,
         own_vectors=own_vectors,
         own_postings={t: tuple(p) for t, p in own_postings.items()},
+        own_exemplars=frozenset(keys_of.keys() & own_vectors.keys()),
+        upstream_keys=tuple(
+            sorted(
+                key
+                for key, ids in present.items()
+                if key[0] in opted and any(i in own_vectors for i in ids)
+            )
+        ),
+        rewritten_postings={
+            t: kept
+            for t, p in own_postings.items()
+            if (kept := tuple(e for e in p if e[0] in own_vectors))
+        },
     )

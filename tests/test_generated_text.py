@@ -149,3 +149,21 @@ def test_on_term_weighting_leaves_the_scanners_words_out_of_both_vectors() -> No
         assets, [similarity_practice(ignore_generated_description=True)], None, exemplars
     )
     assert INVOICE.id not in after
+
+
+def test_the_shortcut_gives_what_comparing_every_vector_again_gives() -> None:
+    # A note about harness loops meets the code exemplar through its own words; filler meets it
+    # not at all; the code files have vectors of their own.
+    note = asset("docs/loops.md", name="harness loop runner", description="Python harness.")
+    assets = [note, *similarity_catalog()]
+    exemplars = {("backend", "harnesses"): (LOOP.id, note.id), ("backend", "mcp"): (INVOICE.id,)}
+    model = build_model(assets, [similarity_practice(ignore_generated_description=True)], exemplars)
+    assert set(model.upstream_keys) == {("backend", "harnesses"), ("backend", "mcp")}
+    for one in assets:
+        plain = model.exemplar_scores(one.id)
+        nearest = model.nearest_by_domain(one.id, plain)
+        direct = model.nearest_by_domain(one.id, model.exemplar_scores(one.id, own=True))
+        assert model.upstream_nearest(one.id, plain, nearest) == direct
+        definitions = model.definition_scores(one.id)
+        again = model.definition_scores(one.id, own=True)
+        assert model.upstream_definitions(one.id, definitions) == again
