@@ -4,11 +4,13 @@ each command's logic lives in scanner/commands/<name>.py and returns an exit cod
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import logging
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
@@ -409,8 +411,35 @@ def _safe(text: str) -> str:
     return visible(redact(text), newlines=True)
 
 
+# The youngest generation of Python's cyclic garbage collector is collected every 700
+# allocations by default, and every tenth of those collections walks the older objects too: a
+# scan holds hundreds of thousands of records (catalog, caches, parsed JSON) and makes little
+# cyclic garbage, so that walking cost a rescan after one change about 0.25 s of its 3 s.
+# During a command the objects alive at start-up (the imported modules) are frozen out of the
+# collector's view and the youngest generation is collected every 50,000 allocations; both
+# are restored when the command returns.
+_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map what escapes it to the exit codes in the README."""
+    with _fewer_collections():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     _WORKDIR.set(None)
     try:
         # standalone_mode=False: click returns the exit code instead of calling sys.exit

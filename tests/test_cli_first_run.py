@@ -3,6 +3,7 @@ what does not exist or conflicts, validation of junk, and readable failure listi
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,21 @@ def test_a_missing_labels_file_is_not_found_and_a_mistyped_key_gets_a_suggestion
     err = capsys.readouterr().err
     assert "unknown key 'domians' (did you mean 'domains'?)" in err
     assert "Value error" not in err
+
+
+def test_a_command_collects_garbage_less_often_and_restores_the_collector(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[tuple[tuple[int, int, int], int]] = []
+    before = gc.get_threshold()
+    # The eager --version callback runs inside the command: what it sees is what a scan sees.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            typer, "echo", lambda *a, **k: seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        )
+        assert main(["--version"]) == 0
+    assert seen and seen[0][0][0] > before[0] and seen[0][1] > 0
+    # After a command, and after one that fails, the collector is as it was.
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+    assert main(["show", "x::y", "--output", str(tmp_path)]) != 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
