@@ -2,13 +2,16 @@
 
 A held-out target of 0.90 precision only means something if two careful labellers following the
 same written policy agree at least that well: a classifier cannot beat the labels it is scored
-against. tests/data/second-labels/labels-<id>.yaml holds a second, independent labelling of a
-held-out part; this script scores it against the first labelling (tests/data/labels-<id>.yaml,
-whatever split those assets are in now) with the very measure `scanner eval` uses (micro-averaged
-over (asset, domain) pairs; the first labelling plays the truth). Given a catalog, it also scores
-the classifier against each labelling on the same assets.
+against. tests/data/second-labels/<commit>/labels-<id>.yaml holds a second, independent
+labelling of a held-out part as it stood at <commit>; this script scores it against the first
+labelling (tests/data/labels-<id>.yaml, whatever split those assets are in now) with the very
+measure `scanner eval` uses (micro-averaged over (asset, domain) pairs; the first labelling
+plays the truth). Given a catalog, it also scores the classifier against each labelling on the
+same assets.
 
-    python scripts/agreement.py [--catalog output/catalog/catalog.json] [PRACTICE ...]
+    python scripts/agreement.py [--catalog output/catalog/catalog.json] [--at COMMIT] [PRACTICE ...]
+
+Without --at, every folder of tests/data/second-labels/ is scored, one after the other.
 """
 
 from __future__ import annotations
@@ -72,24 +75,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("practices", nargs="*", help="practice ids (default: every second set)")
     parser.add_argument("--catalog", type=Path, help="also score this catalog's classifier")
+    parser.add_argument("--at", help="the folder of tests/data/second-labels/ to score")
     parser.add_argument("--practices-dir", type=Path, default=ROOT / "manifests" / "practices")
     args = parser.parse_args(argv)
     practices = {p.id: p for p in load_practices(args.practices_dir)}
-    wanted = args.practices or sorted(
-        f.name.removeprefix("labels-").removesuffix(".yaml") for f in SECOND.glob("labels-*.yaml")
-    )
+    folders = [SECOND / args.at] if args.at else sorted(p for p in SECOND.iterdir() if p.is_dir())
     classifier: dict[str, list[DomainAssignment]] | None = None
     if args.catalog is not None:
         catalog = read_catalog(args.catalog)
         classifier = {e.asset.id: list(e.domains) for e in catalog.entries}
-    for pid in wanted:
-        if pid not in practices:
-            print(f"unknown practice {pid!r}", file=sys.stderr)
-            return 2
-        practice = practices[pid]
-        first = load_labels(FIRST / f"labels-{pid}.yaml", list(practices.values()))
-        second = load_labels(SECOND / f"labels-{pid}.yaml", list(practices.values()))
-        print("\n".join(compare(practice, first, second, classifier)))
+    for folder in folders:
+        print(f"== the held-out parts as they stood at {folder.name}")
+        found = sorted(f.stem.removeprefix("labels-") for f in folder.glob("labels-*.yaml"))
+        for pid in args.practices or found:
+            if pid not in practices:
+                print(f"unknown practice {pid!r}", file=sys.stderr)
+                return 2
+            if pid not in found:
+                continue
+            first = load_labels(FIRST / f"labels-{pid}.yaml", list(practices.values()))
+            second = load_labels(folder / f"labels-{pid}.yaml", list(practices.values()))
+            print("\n".join(compare(practices[pid], first, second, classifier)))
     return 0
 
 

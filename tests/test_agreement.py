@@ -18,7 +18,7 @@ SCRIPT = ROOT / "scripts" / "agreement.py"
 SECOND = ROOT / "tests" / "data" / "second-labels"
 PRACTICES = load_practices(ROOT / "manifests" / "practices")
 BY_ID = {p.id: p for p in PRACTICES}
-SECOND_FILES = sorted(SECOND.glob("labels-*.yaml"))
+SECOND_FILES = sorted(SECOND.glob("*/labels-*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -31,20 +31,20 @@ def agreement() -> ModuleType:
     return module
 
 
-def _pair(practice: str) -> tuple[Practice, LabelSet, LabelSet]:
+def _pair(practice: str, at: str = "aaafc41") -> tuple[Practice, LabelSet, LabelSet]:
     first = load_labels(ROOT / "tests" / "data" / f"labels-{practice}.yaml", PRACTICES)
-    second = load_labels(SECOND / f"labels-{practice}.yaml", PRACTICES)
+    second = load_labels(SECOND / at / f"labels-{practice}.yaml", PRACTICES)
     return BY_ID[practice], first, second
 
 
 def test_there_are_second_labellings() -> None:
-    assert len(SECOND_FILES) >= 8
+    assert len(SECOND_FILES) >= 10
 
 
-@pytest.mark.parametrize("path", SECOND_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SECOND_FILES, ids=lambda p: f"{p.parent.name}-{p.stem}")
 def test_a_second_labelling_covers_assets_of_the_first(path: Path) -> None:
     practice = path.stem.removeprefix("labels-")
-    _, first, second = _pair(practice)
+    _, first, second = _pair(practice, path.parent.name)
     first_ids = {label.asset_id for label in first.labels}
     assert second.practice == practice
     assert second.labels, "an empty second labelling measures nothing"
@@ -83,7 +83,7 @@ def test_a_labelling_agrees_fully_with_itself_and_less_with_a_changed_copy(
 def test_the_script_prints_each_practice_it_is_given(
     agreement: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert agreement.main(["security"]) == 0
+    assert agreement.main(["--at", "aaafc41", "security"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("security: ")
+    assert out.startswith("== the held-out parts as they stood at aaafc41\nsecurity: ")
     assert "second vs first labeller: " in out
