@@ -257,10 +257,15 @@ def _evidence(asset: Asset, model: SimilarityModel) -> _Evidence:
 
 
 def _similarity_outcomes(
-    practice: CompiledPractice, domain: CompiledDomain, evidence: _Evidence
+    practice: CompiledPractice,
+    domain: CompiledDomain,
+    evidence: _Evidence,
+    *,
+    fired_only: bool = False,
 ) -> list[RuleOutcome]:
     """The nearest exemplar (can establish the domain) and the definition (supports it), each
-    as cosine x weight from its floor, with the words that matched."""
+    as cosine x weight from its floor, with the words that matched. `fired_only`: leave out
+    the ones that did not fire (classify asks for no more; explain shows all)."""
     settings = practice.similarity
     key = (practice.id, domain.id)
     own = practice.ignore_generated_description
@@ -270,7 +275,8 @@ def _similarity_outcomes(
     if settings.exemplar_weight > 0:
         nearest = (evidence.own_nearest if own else evidence.nearest).get(key)
     if nearest is None:
-        out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, ""))
+        if not fired_only:
+            out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, ""))
     elif nearest.score >= settings.exemplar_floor:
         points = _points(nearest.score * settings.exemplar_weight)
         words = evidence.model.exemplar_terms(evidence.asset_id, nearest.exemplar, own)
@@ -279,7 +285,7 @@ def _similarity_outcomes(
             f"{', '.join(words)})"
         )
         out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, True))
-    else:
+    elif not fired_only:
         detail = (
             f"nearest {nearest.exemplar} at cosine {nearest.score:.2f}, "
             f"below {settings.exemplar_floor:g}"
@@ -294,7 +300,7 @@ def _similarity_outcomes(
         terms = evidence.model.definition_terms(evidence.asset_id, key, own)
         detail = f"cosine {score:.2f} x {settings.definition_weight:g}: {', '.join(terms)}"
         out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, False))
-    else:
+    elif not fired_only:
         detail = f"cosine {score:.2f}, below {settings.definition_floor:g}" if score else ""
         out.append(RuleOutcome(practice.id, domain.id, label, False, 0.0, detail))
     return out
@@ -351,7 +357,7 @@ def similarity_result(
     fired: dict[DomainKey, tuple[RuleOutcome, ...]] = {}
     for practice in practices:
         for domain in practice.domains:
-            found = tuple(o for o in _similarity_outcomes(practice, domain, evidence) if o.fired)
+            found = tuple(_similarity_outcomes(practice, domain, evidence, fired_only=True))
             if found:
                 fired[(practice.id, domain.id)] = found
     return fired
