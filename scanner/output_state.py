@@ -16,7 +16,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from scanner.errors import LockedError, OutputError
@@ -74,17 +74,32 @@ def refuse_symlinks(output: Path) -> None:
         )
 
 
-def _files(output: Path) -> dict[str, str]:
-    """Every regular file under `output` but the marker and temporaries: path -> SHA-256."""
+def _files(output: Path, known: Mapping[str, bytes] | None = None) -> dict[str, str]:
+    """Every regular file under `output` but the marker and temporaries: path -> SHA-256.
+    `known`: the bytes some of them hold (relative path -> bytes), hashed without reading."""
+    known = known or {}
     out: dict[str, str] = {}
-    for folder, dirs, files in os.walk(output, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not _is_temporary(d))
-        for name in files:
-            path = Path(folder, name)
-            rel = path.relative_to(output).as_posix()
-            if rel == MARKER or _is_temporary(name) or path.is_symlink():
+
+    def walk(directory: str, prefix: str) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:
+            return  # as os.walk did: a folder that cannot be listed is left out
+        for entry in entries:
+            if _is_temporary(entry.name):
                 continue
-            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                rel = prefix + entry.name
+                if rel != MARKER:
+                    data = known.get(rel)
+                    if data is None:
+                        data = Path(entry.path).read_bytes()
+                    out[rel] = hashlib.sha256(data).hexdigest()
+
+    walk(str(output), "")
     return dict(sorted(out.items()))
 
 
@@ -100,11 +115,21 @@ def remove_marker(output: Path) -> bytes | None:
     return previous
 
 
-def write_marker(output: Path, previous: bytes | None = None) -> bool:
+def write_marker(
+    output: Path, previous: bytes | None = None, written: Mapping[Path, bytes] | None = None
+) -> bool:
     """The last write of a run: the marker, listing what is now in the output folder.
-    True when it differs from `previous` (the marker `remove_marker` took away)."""
+    True when it differs from `previous` (the marker `remove_marker` took away). `written`:
+    what the run's transaction put in place (OutputTransaction.contents), hashed as it was
+    written instead of read back."""
+    known: dict[str, bytes] = {}
+    for path, data in (written or {}).items():
+        try:
+            known[path.relative_to(output).as_posix()] = data
+        except ValueError:
+            continue  # not under the output folder: not the marker's business
     try:
-        files = _files(output)
+        files = _files(output, known)
     except OSError as err:
         raise OutputError(f"cannot read back {output}: {err.strerror or err}") from err
     marker: JsonObject = {

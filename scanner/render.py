@@ -346,7 +346,8 @@ def render_outputs(
                 changed.append(rel)
         previous_marker = remove_marker(output)  # from here on, the output is not whole
         transaction.commit()
-    if write_marker(output, previous_marker):  # the last write of the run
+    # The last write of the run.
+    if write_marker(output, previous_marker, transaction.contents()):
         changed.append(MARKER)
     return RenderResult(tuple(sorted(changed)), versions)
 

@@ -104,3 +104,39 @@ def test_an_aborted_folder_leaves_the_linked_files_as_they_were(tmp_path: Path) 
         second.stage_tree(folder, {"a.html": "A\n", "b.html": "B2\n"})
     assert read_tree(folder) == {"a.html": "A\n", "b.html": "B\n"}
     assert sorted(p.name for p in folder.parent.iterdir()) == ["site"]
+
+
+def test_a_staged_folder_compares_with_the_regular_files_only(tmp_path: Path) -> None:
+    folder = tmp_path / "out" / "site"
+    (folder / "deep" / "er").mkdir(parents=True)
+    (folder / "deep" / "er" / "x.html").write_text("X\n", encoding="utf-8")
+    (folder / "a.html").write_text("A\n", encoding="utf-8")
+    outside = tmp_path / "outside.html"
+    outside.write_text("A\n", encoding="utf-8")
+    (folder / "link.html").symlink_to(outside)  # read as absent: never followed
+    with OutputTransaction() as transaction:
+        change = transaction.stage_tree(
+            folder, {"a.html": "A\n", "deep/er/x.html": "X\n", "link.html": "A\n"}
+        )
+    assert (change.added, change.modified, change.removed) == (("link.html",), (), ())
+
+
+def test_the_contents_of_a_committed_transaction_are_what_is_on_disk(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with OutputTransaction() as first:
+        first.stage_tree(out / "site", {"a.html": "A\n", "b/c.html": "C\n"})
+        first.stage_file(out / "catalog.json", "{}\n")
+        first.commit()
+    with OutputTransaction() as second:
+        second.stage_tree(out / "site", {"a.html": "A2\n", "b/c.html": "C\n"})
+        second.stage_tree(out / "plugins/p", {"README.md": "R\n"})  # a new folder
+        second.stage_file(out / "catalog.json", "{}\n")  # unchanged
+        assert second.contents() == {}  # nothing is in place before the commit
+        second.commit()
+    contents = second.contents()
+    on_disk = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert contents == on_disk
+    with OutputTransaction() as third:
+        third.stage_tree(out / "site", {"a.html": "A3\n"})
+        third.abort()
+    assert third.contents() == {}
