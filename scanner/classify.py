@@ -32,6 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from scanner.classify_outcome import RuleOutcome, format_points
+from scanner.classify_outcome import points_of as _points
+from scanner.classify_support import exemplar_support, gate_support
 from scanner.classify_text import UPSTREAM_NOTE, AssetText, asset_text, asset_texts, tokens
 from scanner.models import Asset, DomainAssignment, JsonObject
 from scanner.practices import ANY_VALUE, Practice
@@ -48,50 +51,19 @@ from scanner.rules import (
 )
 from scanner.similarity import Exemplars, Nearest, SimilarityModel, build_model
 
-__all__ = ["asset_text", "classify", "explain_asset", "neighbours_from_edges", "tokens", "verdicts"]
+__all__ = [
+    "RuleOutcome",
+    "asset_text",
+    "classify",
+    "explain_asset",
+    "format_points",
+    "neighbours_from_edges",
+    "tokens",
+    "verdicts",
+]
 
 
 DomainKey = tuple[str, str]  # (practice id, domain id)
-
-
-def _points(value: float) -> float:
-    return round(value, 2)
-
-
-def format_points(value: float) -> str:
-    return f"{_points(value):+g}"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleOutcome:
-    """One rule's verdict on one asset in one domain."""
-
-    practice: str
-    domain: str
-    rule: str  # what the rule is: 'keyword "cqrs"', 'path "agents/**"', 'signal frameworks', ...
-    fired: bool
-    points: float  # 0 when not fired
-    detail: str = ""  # where it matched, or why not
-    # Positive evidence outside the supporting fields (headings): only such evidence can put
-    # an asset in a domain; headings alone merely support it.
-    establishes: bool = False
-
-    @property
-    def reason(self) -> str:
-        """The line a DomainAssignment carries, e.g. `keyword "cqrs" in name, path (+3)`."""
-        where = f" {self.detail}" if self.detail else ""
-        return f"{self.rule}{where} ({format_points(self.points)})"
-
-    def to_json(self) -> JsonObject:
-        return {
-            "practice": self.practice,
-            "domain": self.domain,
-            "rule": self.rule,
-            "fired": self.fired,
-            "points": _points(self.points),
-            "detail": self.detail,
-            "establishes": self.establishes,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +257,16 @@ def _similarity_outcomes(
             f"{', '.join(words)})"
         )
         out.append(RuleOutcome(practice.id, domain.id, label, True, points, detail, True))
+    elif support := exemplar_support(
+        practice.id,
+        domain.id,
+        settings,
+        nearest,
+        evidence.model,
+        evidence.asset_id,
+        upstream_only=own,
+    ):
+        out.append(support)  # from the support floor: counts only with the asset's own words
     elif not fired_only:
         detail = (
             f"nearest {nearest.exemplar} at cosine {nearest.score:.2f}, "
@@ -398,7 +380,8 @@ def _own_scores(
     for key in rules.fired.keys() | similar.keys():
         if key[0] in rules.excluded:
             continue
-        fired = [*rules.fired.get(key, ()), *similar.get(key, ())]
+        found = gate_support([*rules.fired.get(key, ()), *similar.get(key, ())])
+        fired = [o for o in found if o.fired]
         if any(o.establishes for o in fired):
             scores[key] = (_total(fired), fired)
     return scores
@@ -545,8 +528,8 @@ def explain_asset(
             if seen is not text:
                 why = f'"{asset.description}" {UPSTREAM_NOTE}'
                 outcomes.append(RuleOutcome(practice.id, domain.id, "description", False, 0, why))
-            outcomes += _rule_outcomes(practice, domain, seen, fired_only=False)
-            outcomes += _similarity_outcomes(practice, domain, evidence)
+            found = _rule_outcomes(practice, domain, seen, fired_only=False)
+            outcomes += gate_support(found + _similarity_outcomes(practice, domain, evidence))
             outcomes.append(_context_outcome(asset.id, practice, domain, links, lenders))
     return outcomes
 

@@ -54,6 +54,8 @@ _FORMAT = 1
 _CODE = (
     "classify.py",
     "classify_cache.py",
+    "classify_outcome.py",
+    "classify_support.py",
     "classify_text.py",
     "handlers/code.py",  # which descriptions the scanner wrote (ignore_generated_description)
     "ids.py",

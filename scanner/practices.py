@@ -232,6 +232,17 @@ class Similarity(_Model):
     exemplar_floor: float = Field(default=0.6, gt=0, le=1)
     definition_weight: float = Field(default=5.0, ge=0)
     definition_floor: float = Field(default=0.25, gt=0, le=1)
+    # Opt-in (scanner.classify_support): the nearest exemplar from this cosine up to
+    # exemplar_floor supports a domain that a keyword or path rule establishes. None: off.
+    exemplar_support_floor: float | None = Field(default=None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _support_below_floor(self) -> Similarity:
+        if self.exemplar_support_floor is not None and not (
+            self.exemplar_support_floor < self.exemplar_floor
+        ):
+            raise ValueError("exemplar_support_floor must be below exemplar_floor")
+        return self
 
 
 class Classification(_Model):
