@@ -42,7 +42,6 @@ from scanner.graph import (
     load_graph_export,
 )
 from scanner.graph.memo import GraphMemo
-from scanner.heap import results_kept
 from scanner.labels import load_tune_exemplars
 from scanner.layout import CATALOG_JSON, GRAPH_JSON, SITE_DIR
 from scanner.manifest_cache import ManifestCache
@@ -402,7 +401,7 @@ def run_scan(
         # Still under the lock: a second scan must not read the baseline, or write, while
         # this one is writing.
         memo = RenderMemo.in_workdir(config.workdir, config.output)
-        with timer.stage("render", memo.stats), results_kept():
+        with timer.stage("render", memo.stats):
             rendered = render_analysis(config.output, manifests, analysis, check=False, memo=memo)
             memo.save()
         freshness.record(config.workdir, sources, inputs, config.output)
