@@ -888,3 +888,31 @@ def test_a_damaged_graph_memo_is_built_afresh(
         memo = GraphMemo.in_workdir(tmp_path)
         _same_result(build_graph(assets, files, known_repos=("gamma",), memo=memo), result)
         assert memo.reused == 0
+
+
+def test_the_graph_reads_none_of_the_text_fields_its_memo_leaves_out(
+    discovery: Discovery, result: GraphResult, tmp_path: Path
+) -> None:
+    """The memo's key leaves out each asset's title, description, headings, front matter and
+    handler: changing them all must give the same graph, and reuse the memo."""
+    assets = list(discovery.assets)
+    retold = [
+        replace(
+            a,
+            title=f"{a.title} retold",
+            description="Words the graph never reads.",
+            headings=("A heading", "Another"),
+            frontmatter={"name": "someone-else", "skills": ["tdd"], "tools": ["Bash"]},
+            found_by="elsewhere",
+        )
+        for a in assets
+    ]
+    _same_result(build_graph(retold, discovery.repo_files, known_repos=("gamma",)), result)
+    memo = GraphMemo.in_workdir(tmp_path)
+    build_graph(assets, discovery.repo_files, known_repos=("gamma",), memo=memo)
+    memo.save()
+    memo = GraphMemo.in_workdir(tmp_path)
+    _same_result(
+        build_graph(retold, discovery.repo_files, known_repos=("gamma",), memo=memo), result
+    )
+    assert memo.reused == 1

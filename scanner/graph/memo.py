@@ -1,9 +1,11 @@
 """The graph's structure kept between scans: a rescan whose assets differ only in their bytes
-(a body edit: a new blob, the same references, names and paths) reuses the last scan's nodes,
-edges, relationships, issues, ranks and bundles instead of resolving every reference again.
+or in text the graph does not read (a body, a description or a heading edit: the same
+references, names and paths) reuses the last scan's nodes, edges, relationships, issues, ranks
+and bundles instead of resolving every reference again.
 
 The key is everything the structure is built from: every field of every asset but its blob
-and size (only the duplicate-content check reads those, and it runs on every scan), each
+and size (only the duplicate-content check reads those, and it runs on every scan) and the text
+fields the graph never reads (title, description, headings, front matter, handler), each
 repository's tracked paths, the repositories that failed to sync, and the whole scanner
 package (cache_file.package_digest). One file, `<workdir>/cache/graph.json` (a
 scanner.stage_memo); read back as untrusted input: anything not of the exact shape the graph
@@ -33,8 +35,11 @@ from scanner.stage_memo import StageMemo
 log = logging.getLogger("scanner")
 
 MEMO_NAME = "graph"
-# Read only by the duplicate-content check (scanner.graph.checks.duplicate_content).
-_UNKEYED = ("blob_sha", "size")
+# Fields the structure is not built from: the blob and its size (read only by the
+# duplicate-content check, which runs on every scan), and the text fields nothing in the graph
+# stage reads (a test changes them all and gets the same graph). A field added to Asset is
+# keyed until it is shown to belong here.
+_UNKEYED = ("blob_sha", "size", "title", "description", "headings", "frontmatter", "found_by")
 _KEYED = tuple(f.name for f in fields(Asset) if f.name not in _UNKEYED)
 # The attributes of every node and edge, in the order the graph stage writes them.
 NODE_ATTRS: Mapping[str, type] = {
