@@ -16,13 +16,28 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from scanner.cache_file import load_cache, save_cache
+from scanner.cache_file import digest, load_cache, save_cache
 from scanner.models import JsonValue
 
 log = logging.getLogger("scanner")
 
 FILE_NAME = "render.json"
 _FORMAT = 1
+
+
+def _safe_name(name: str) -> bool:
+    """A relative path inside a folder: no empty, `.` or `..` part, no backslash or NUL."""
+    return (
+        bool(name)
+        and "\\" not in name
+        and "\0" not in name
+        and all(part not in ("", ".", "..") for part in name.split("/"))
+    )
+
+
+def _listing(files: dict[str, str]) -> str:
+    """One digest of a folder's files: each name with the SHA-256 of its bytes."""
+    return digest(*(f"{name}\0{sha}" for name, sha in sorted(files.items())))
 
 
 class RenderMemo:
@@ -77,9 +92,14 @@ class RenderMemo:
             except OSError:
                 data = None
             if data is not None and hashlib.sha256(data).hexdigest() == recorded[1]:
-                self.reused += 1
-                self._now[rel] = recorded
-                return data.decode("utf-8")
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:  # a record made up for a file we never wrote
+                    text = None
+                if text is not None:
+                    self.reused += 1
+                    self._now[rel] = recorded
+                    return text
         self.computed += 1
         text = compute()
         self._now[rel] = [inputs, hashlib.sha256(text.encode("utf-8")).hexdigest()]
@@ -90,34 +110,54 @@ class RenderMemo:
     ) -> dict[str, str]:
         """The files of generated folder `folder` (relative paths inside it) whose inputs have
         the digest `inputs`: every file the last scan wrote there from the same inputs, when
-        each still has the recorded bytes, else `compute()`."""
+        each still has the recorded bytes, else `compute()`. Besides each file, the folder's
+        listing (every name with its SHA-256) is recorded under `folder/`, so that a record
+        that lost a file, or names a path outside the folder, is never taken for the folder."""
         prefix = f"{folder}/"
-        recorded = {r: p for r, p in self._recorded.items() if r.startswith(prefix)}
-        texts: dict[str, str] | None = None
-        if recorded and all(pair[0] == inputs for pair in recorded.values()):
-            texts = {}
-            for rel, pair in recorded.items():
-                try:
-                    data = (self.output / rel).read_bytes()
-                except OSError:
-                    texts = None
-                    break
-                if hashlib.sha256(data).hexdigest() != pair[1]:
-                    texts = None
-                    break
-                texts[rel[len(prefix) :]] = data.decode("utf-8")
+        recorded = {r: p for r, p in self._recorded.items() if r.startswith(prefix) and r != prefix}
+        texts = self._recorded_tree(prefix, inputs, recorded)
         for rel in [r for r in self._now if r.startswith(prefix)]:
             del self._now[rel]  # a folder computed twice (a version bump) keeps its last files
         if texts is not None:
             self.reused += len(texts)
             self.folders_reused += 1
             self._now.update(recorded)
+            self._now[prefix] = self._recorded[prefix]
             return texts
         texts = compute()
         self.computed += len(texts)
         for name, text in texts.items():
             sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
             self._now[prefix + name] = [inputs, sha]
+        listed = {
+            r[len(prefix) :]: pair[1] for r, pair in self._now.items() if r.startswith(prefix)
+        }
+        self._now[prefix] = [inputs, _listing(listed)]
+        return texts
+
+    def _recorded_tree(
+        self, prefix: str, inputs: str, recorded: dict[str, list[str]]
+    ) -> dict[str, str] | None:
+        folder_record = self._recorded.get(prefix)
+        names = {rel[len(prefix) :]: pair[1] for rel, pair in recorded.items()}
+        if (
+            folder_record is None
+            or folder_record[0] != inputs
+            or not recorded
+            or any(pair[0] != inputs for pair in recorded.values())
+            or not all(_safe_name(name) for name in names)
+            or _listing(names) != folder_record[1]
+        ):
+            return None
+        texts: dict[str, str] = {}
+        for name, sha in names.items():
+            try:
+                data = (self.output / prefix / name).read_bytes()
+                if hashlib.sha256(data).hexdigest() != sha:
+                    return None
+                texts[name] = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
         return texts
 
     def save(self) -> None:

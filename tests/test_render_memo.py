@@ -3,8 +3,11 @@ last scan and the file still holds the bytes that scan wrote."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
+from scanner.cache_file import digest
 from scanner.render_memo import FILE_NAME, RenderMemo
 
 
@@ -100,3 +103,43 @@ def test_a_folder_is_reused_whole_or_computed(tmp_path: Path) -> None:
     (out / "plugins/p/README.md").write_text("4\n", encoding="utf-8")
     memo.save()
     assert rendered_tree(work, out, "four", {})[0] == {"README.md": "4\n"}
+
+
+def test_a_folder_record_that_lost_a_file_or_leaves_the_folder_is_not_used(
+    tmp_path: Path,
+) -> None:
+    work, out = tmp_path / "work", tmp_path / "out"
+    files = {"README.md": "R\n", "commands/a.md": "A\n"}
+    rendered_tree(work, out, "one", files)
+    cache = work / "cache" / FILE_NAME
+    document = json.loads(cache.read_text(encoding="utf-8"))
+    # A record that lost a file: the folder is computed whole, not reused without it.
+    lost = json.loads(json.dumps(document))
+    del lost["files"]["plugins/p/commands/a.md"]
+    cache.write_text(json.dumps(lost), encoding="utf-8")
+    assert rendered_tree(work, out, "one", files) == (
+        files,
+        {
+            "files_reused": 0,
+            "files_computed": 2,
+            "folders_reused": 0,
+        },
+    )
+    # A record naming a file outside the folder, however consistent: never read, never used.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("S\n", encoding="utf-8")
+    sha = hashlib.sha256(b"S\n").hexdigest()
+    outside = json.loads(json.dumps(document))
+    outside["files"]["plugins/p/../../../secret.txt"] = ["one", sha]
+    names = {
+        rel.removeprefix("plugins/p/"): pair[1]
+        for rel, pair in outside["files"].items()
+        if rel.startswith("plugins/p/") and rel != "plugins/p/"
+    }
+    outside["files"]["plugins/p/"] = [
+        "one",
+        digest(*(f"{name}\0{sha}" for name, sha in sorted(names.items()))),
+    ]
+    cache.write_text(json.dumps(outside), encoding="utf-8")
+    result, stats = rendered_tree(work, out, "one", files)
+    assert result == files and stats["folders_reused"] == 0
