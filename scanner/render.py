@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.cache_file import digest, package_digest
+from scanner.cache_file import code_digest, digest, package_digest
 from scanner.catalog import Catalog
 from scanner.errors import OutputError, ScannerError
 from scanner.formats.rules import PLUGIN_MANIFEST
@@ -187,6 +187,11 @@ def versioned_files(
     return version, files
 
 
+@functools.cache
+def _template_engine() -> str:
+    return code_digest([], ["Jinja2", "MarkupSafe"])
+
+
 def versioned_plugin(
     practice: Practice,
     previous: Mapping[str, str] | None,
@@ -201,8 +206,9 @@ def versioned_plugin(
         view = make_view(version)
         if memo is None:
             return plugin_files(view)
-        # The view is the templates' whole input; the package digest covers the templates.
-        inputs = digest(package_digest(), repr(view))
+        # The view is the templates' whole input; the package digest covers the templates,
+        # and the template engine's versions are part of the code too.
+        inputs = digest(package_digest(), _template_engine(), repr(view))
         return memo.tree(plugin_dir(practice.plugin), inputs, lambda: plugin_files(view))
 
     return versioned_files(practice.version, previous, make_files, where)
