@@ -197,3 +197,44 @@ def test_a_killed_worker_costs_the_file_that_killed_it(
     assert {a.id for a in found.assets} == expected
     survivors = [a for a in serial.assets if a.id in expected]
     assert [a.to_json() for a in found.assets] == [a.to_json() for a in survivors]
+
+
+def test_a_pool_that_broke_before_the_next_submit_is_replaced() -> None:
+    # The state a worker's death between two waits leaves: the pool is broken and refuses the
+    # next chunk before anyone has collected a failure. Made certain here by breaking it first.
+    workers = pool.Workers(2)
+    broken = workers._executor()
+    with pytest.raises(pool.BrokenProcessPool):
+        broken.submit(os._exit, 3).result()
+    text = "---\nname: s\ndescription: A skill.\n---\n# S\n"
+    chunks = [
+        pool.Chunk(
+            index=0,
+            repo="alpha",
+            repo_paths=frozenset(),
+            paths_hash="",
+            version="test",
+            caching=False,
+            jobs=(
+                pool.FileJob(
+                    path=f"skills/s{n}/SKILL.md",
+                    handler_ids=("skill",),
+                    content_sha=f"{n:040x}",
+                    size=len(text),
+                    text=text,
+                    symlink_target="",
+                    parses=pool.CachedParses(),
+                    result_key="",
+                ),
+            ),
+        )
+        for n in range(5)
+    ]
+    try:
+        results = list(workers.run(chunks, parallel=True))
+    finally:
+        workers.close()
+    paths = sorted(o.path for _, outcomes in results for o in outcomes)
+    assert paths == sorted(f"skills/s{n}/SKILL.md" for n in range(5))
+    parsed = [o.result for _, outcomes in results for o in outcomes]
+    assert all(r is not None and r.asset is not None and r.asset.name == "s" for r in parsed)

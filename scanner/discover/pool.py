@@ -293,7 +293,16 @@ class Workers:
         for chunk in chunks:
             if self._pool is None:  # the last one broke
                 pool = self._executor()
-            pending[pool.submit(run_chunk, chunk)] = chunk
+            try:
+                future = pool.submit(run_chunk, chunk)
+            except BrokenProcessPool:
+                # A worker died after the last wait: the pool refuses work before any of its
+                # failed tasks was collected. Collect them all, then go on with a new pool.
+                yield from collect(list(pending))
+                self._broken()
+                pool = self._executor()
+                future = pool.submit(run_chunk, chunk)
+            pending[future] = chunk
             if len(pending) >= limit:
                 # Whichever finishes first: a slow chunk must not leave the others idle.
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
