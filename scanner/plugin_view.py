@@ -34,7 +34,7 @@ MAX_DESCRIPTION = 200  # one sentence at most: we cite, we do not copy
 @dataclass(frozen=True, slots=True)
 class Citation:
     cite: str  # `<repo>/<path>`, the form the seed uses
-    url: str  # permanent link at the scanned commit ("" when the host is not GitHub)
+    url: str  # permanent link at the content_commit ("" when the host is not GitHub)
     kind: str
     name: str
     summary: str  # at most one sentence of the asset's own description
@@ -95,7 +95,10 @@ def one_sentence(text: str, limit: int = MAX_DESCRIPTION) -> str:
 def _citation(entry: CatalogEntry, sources: Mapping[str, SyncResult], featured: bool) -> Citation:
     asset = entry.asset
     source = sources.get(asset.repo)
-    url = blob_url(source.url, source.commit, asset.path) if source and source.commit else ""
+    # As the site does: the file at the first scanned commit with its current bytes, so a
+    # plugin changes when a file it cites does, not whenever that file's repository moves.
+    commit = entry.content_commit or (source.commit if source else "")
+    url = blob_url(source.url, commit, asset.path) if source and commit else ""
     return Citation(
         cite=pin_form(asset.repo, asset.path),
         url=url,
