@@ -22,7 +22,7 @@ from pathlib import Path
 from scanner.errors import LockedError, OutputError
 from scanner.models import JsonObject, JsonValue
 from scanner.readback import OwnFileError, read_own_json
-from scanner.writer import OLD_PREFIX, TMP_PREFIX, dump_json, write_atomic
+from scanner.writer import OLD_PREFIX, TMP_PREFIX, dump_json, regular_files, write_atomic
 
 MARKER = ".scan-complete.json"
 MARKER_SCHEMA = 1
@@ -79,27 +79,10 @@ def _files(output: Path, known: Mapping[str, bytes] | None = None) -> dict[str, 
     `known`: the bytes some of them hold (relative path -> bytes), hashed without reading."""
     known = known or {}
     out: dict[str, str] = {}
-
-    def walk(directory: str, prefix: str) -> None:
-        try:
-            with os.scandir(directory) as listing:
-                entries = list(listing)
-        except OSError:
-            return  # as os.walk did: a folder that cannot be listed is left out
-        for entry in entries:
-            if _is_temporary(entry.name):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, f"{prefix}{entry.name}/")
-            elif entry.is_file(follow_symlinks=False):
-                rel = prefix + entry.name
-                if rel != MARKER:
-                    data = known.get(rel)
-                    if data is None:
-                        data = Path(entry.path).read_bytes()
-                    out[rel] = hashlib.sha256(data).hexdigest()
-
-    walk(str(output), "")
+    for rel, path in regular_files(output, _is_temporary):
+        if rel != MARKER:
+            data = known.get(rel)
+            out[rel] = hashlib.sha256(Path(path).read_bytes() if data is None else data).hexdigest()
     return dict(sorted(out.items()))
 
 

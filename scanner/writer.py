@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +27,7 @@ from scanner.models import JsonValue
 TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
 UNREADABLE = "\x00<unreadable>"  # read_tree's stand-in for a file it cannot read as text
+_UNREADABLE_BYTES = UNREADABLE.encode("utf-8")  # the same, where files are compared as bytes
 FILE_MODE = 0o644  # mkstemp makes 0600: generated files are for everyone to read
 
 
@@ -99,13 +100,8 @@ class TreeChange:
 
 
 def compare_tree(folder: Path, files: Mapping[str, str]) -> TreeChange:
-    current = read_tree(folder) or {}
-    return TreeChange(
-        folder=folder.as_posix(),
-        added=tuple(sorted(set(files) - set(current))),
-        removed=tuple(sorted(set(current) - set(files))),
-        modified=tuple(sorted(r for r in files if r in current and current[r] != files[r])),
-    )
+    encoded = {rel: text.encode("utf-8") for rel, text in files.items()}
+    return _tree_change(folder, encoded, _read_bytes(folder))
 
 
 def recover_interrupted(parent: Path) -> None:
@@ -173,30 +169,57 @@ def _remove_stale_temporaries(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _read_bytes(folder: Path) -> dict[str, bytes]:
-    """Every regular file under `folder` (relative POSIX paths), as bytes; an unreadable one
-    is left out (so it counts as changed and is written afresh). Symbolic links are neither
-    read nor followed. Walked with os.scandir: a site folder holds some 1,500 files."""
-    out: dict[str, bytes] = {}
-
-    def walk(directory: str, prefix: str) -> None:
+def regular_files(
+    folder: Path, skip: Callable[[str], bool] = lambda name: False
+) -> Iterator[tuple[str, str]]:
+    """(relative POSIX path, path) of every regular file under `folder`. Symbolic links are
+    neither listed nor followed; names `skip` accepts (files and folders) are left out, and so
+    is a folder that cannot be listed. Walked with os.scandir: a site folder holds some 1,500
+    files."""
+    pending = [(str(folder), "")]
+    while pending:
+        directory, prefix = pending.pop()
         try:
             with os.scandir(directory) as listing:
                 entries = list(listing)
         except OSError:
-            return
+            continue
         for entry in entries:
+            if skip(entry.name):
+                continue
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.is_file(follow_symlinks=False):
-                    out[prefix + entry.name] = Path(entry.path).read_bytes()
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and entry.is_file(follow_symlinks=False)
             except OSError:
                 continue
+            if is_dir:
+                pending.append((entry.path, f"{prefix}{entry.name}/"))
+            elif is_file:
+                yield prefix + entry.name, entry.path
 
+
+def _read_bytes(folder: Path) -> dict[str, bytes]:
+    """Every regular file under `folder` (relative POSIX paths) as bytes, an unreadable one as
+    `_UNREADABLE_BYTES` (so it counts as changed and is written afresh)."""
+    out: dict[str, bytes] = {}
     if folder.is_dir() and not folder.is_symlink():
-        walk(str(folder), "")
+        for rel, path in regular_files(folder):
+            try:
+                out[rel] = Path(path).read_bytes()
+            except OSError:
+                out[rel] = _UNREADABLE_BYTES
     return out
+
+
+def _tree_change(
+    folder: Path, files: Mapping[str, bytes], current: Mapping[str, bytes]
+) -> TreeChange:
+    return TreeChange(
+        folder=folder.as_posix(),
+        added=tuple(sorted(set(files) - set(current))),
+        removed=tuple(sorted(set(current) - set(files))),
+        modified=tuple(sorted(r for r in files if r in current and current[r] != files[r])),
+    )
 
 
 def _link(existing: Path, target: Path) -> bool:
@@ -275,12 +298,7 @@ class OutputTransaction:
         for rel, data in encoded.items():
             self._contents[folder / rel] = data
         current = _read_bytes(folder)
-        change = TreeChange(
-            folder=folder.as_posix(),
-            added=tuple(sorted(set(files) - set(current))),
-            removed=tuple(sorted(set(current) - set(files))),
-            modified=tuple(sorted(r for r in files if r in current and current[r] != encoded[r])),
-        )
+        change = _tree_change(folder, encoded, current)
         if not change.changed:
             return change
         try:
