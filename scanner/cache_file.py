@@ -40,6 +40,13 @@ def load_cache(path: Path, fmt: int, what: str) -> dict[str, JsonValue] | None:
     return data
 
 
+def load_entries(path: Path, fmt: int, what: str) -> dict[str, JsonValue] | None:
+    """The `entries` object of a keyed cache file (load_cache), else None."""
+    data = load_cache(path, fmt, what)
+    entries = data.get("entries") if data is not None else None
+    return entries if isinstance(entries, dict) else None
+
+
 def save_cache(path: Path, fmt: int, what: str, document: dict[str, JsonValue]) -> bool:
     """Write `document` (with its format) to `path` through a unique temporary file, so that
     two scans reading manifests before the work directory lock never mix their bytes; False,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import scanner
-from scanner.cache_file import code_digest, digest, load_cache, save_cache
+from scanner.cache_file import code_digest, digest, load_entries, save_cache
 from scanner.classify import (
     Computed,
     DomainKey,
@@ -205,9 +205,7 @@ class ClassifyCache:
     @classmethod
     def in_workdir(cls, workdir: Path) -> ClassifyCache:
         path = workdir / "cache" / FILE_NAME
-        data = load_cache(path, _FORMAT, "classification cache")
-        entries = data.get("entries") if data is not None else None
-        return cls(path, entries if isinstance(entries, dict) else None)
+        return cls(path, load_entries(path, _FORMAT, "classification cache"))
 
     def bind(
         self, practices: Sequence[Practice], computed: Computed, assets: Sequence[Asset]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import cast
 
 import scanner
-from scanner.cache_file import code_digest, load_cache, save_cache
+from scanner.cache_file import code_digest, load_entries, save_cache
 from scanner.models import JsonValue
 from scanner.structured import load_manifest_yaml
 
@@ -53,9 +53,8 @@ class ManifestCache:
     @classmethod
     def in_workdir(cls, workdir: Path) -> ManifestCache:
         path = workdir / "cache" / FILE_NAME
-        data = load_cache(path, _FORMAT, "manifest cache")
-        entries = data.get("entries") if data is not None else None
-        return cls(path, dict(entries) if isinstance(entries, dict) else None)
+        entries = load_entries(path, _FORMAT, "manifest cache")
+        return cls(path, dict(entries) if entries is not None else None)
 
     def read(self, path: Path) -> object:
         """What load_manifest_yaml(path) returns (and raises)."""
