@@ -147,8 +147,13 @@ def written_descriptions(
         value = details.get(key)
         return [str(v) for v in value] if isinstance(value, list) else []
 
-    stack = ", ".join(listed("frameworks") + listed("mcp_sdks") + listed("claude_sdks"))
-    return (_describe(kind, language, dict(details)), f"Node package: {stack}")
+    stack = listed("frameworks") + listed("mcp_sdks") + listed("claude_sdks")
+    return (_describe(kind, language, dict(details)), _package_description(stack))
+
+
+def _package_description(stack: Iterable[str]) -> str:
+    """What a package.json without a description of its own is described as."""
+    return f"Node package: {', '.join(stack)}"
 
 
 @cache
@@ -220,13 +225,14 @@ def parse_package_json(fi: FileInput) -> HandlerResult | None:
         "dependencies": list(deps),
         "language": "json",
     }
-    stack = ", ".join(frameworks + mcp + claude)
     asset = fi.asset(
         AssetKind.CODE,
         HANDLER_ID,
         "json",
         name=name if isinstance(name, str) else posixpath.basename(fi.dir),
-        description=description if isinstance(description, str) else f"Node package: {stack}",
+        description=description
+        if isinstance(description, str)
+        else _package_description(frameworks + mcp + claude),
         details=details,
     )
     return HandlerResult(asset, ())
